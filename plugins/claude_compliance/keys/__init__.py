@@ -1,0 +1,1 @@
+"""Compliance Access Keys: encryption at rest, the key store, and live validation."""

@@ -1,0 +1,103 @@
+"""Settings: the environment, read and validated once into a frozen, printable object.
+
+Secrets never live here: the Compliance keys come from the key store and the master and
+fingerprint secrets from `claude_compliance.secrets`. Every variable read is listed in
+`.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_API_URL = "https://api.anthropic.com"
+
+
+class SettingsError(ValueError):
+    """A configuration value is invalid; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    api_url: str
+    state_db_url: str
+    rules_path: Path | None
+    file_size_cap_bytes: int
+    request_timeout_s: float
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def build_db_path(self) -> Path:
+        return self.warehouse_dir / "build.duckdb"
+
+    @property
+    def published_db_path(self) -> Path:
+        return self.warehouse_dir / "compliance.duckdb"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("CLAUDE_COMPLIANCE_HOME") or "./var").expanduser().resolve()
+        api_url = (env.get("CLAUDE_COMPLIANCE_API_URL") or DEFAULT_API_URL).rstrip("/")
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError(
+                f"CLAUDE_COMPLIANCE_API_URL must be an http(s) URL, got {api_url!r}"
+            )
+        state_db_url = env.get("CLAUDE_COMPLIANCE_STATE_DB") or f"sqlite:///{home / 'state.db'}"
+        rules = env.get("CLAUDE_COMPLIANCE_RULES")
+        return cls(
+            home=home,
+            api_url=api_url,
+            state_db_url=state_db_url,
+            rules_path=Path(rules).expanduser().resolve() if rules else None,
+            file_size_cap_bytes=_positive_int(
+                env, "CLAUDE_COMPLIANCE_FILE_SIZE_CAP_BYTES", 10 * 1024 * 1024
+            ),
+            request_timeout_s=_positive_float(env, "CLAUDE_COMPLIANCE_REQUEST_TIMEOUT_S", 60.0),
+        )
+
+    def ensure_dirs(self) -> None:
+        for path in (self.home, self.lake_dir, self.warehouse_dir, self.reports_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
