@@ -1,0 +1,303 @@
+"""The Compliance API client: authenticated requests with bounded, spec-conformant retries.
+
+The `httpx.Client` is built here from an injectable transport, so tests use the simulator
+in process (`httpx.WSGITransport`) or over loopback without monkeypatching.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from claude_compliance.api.errors import (
+    APIStatusError,
+    RateLimitError,
+    TransportError,
+    error_for_status,
+)
+from claude_compliance.api.pagination import Paginator, Params
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "2023-06-01"
+USER_AGENT = "claude-compliance/0.1 (+https://github.com/claude-compliance)"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Spec §8: 429 waits `retry-after`; 5xx and timeouts back off 1 s doubling to 60 s."""
+
+    max_attempts: int = 8
+    backoff_initial_s: float = 1.0
+    backoff_max_s: float = 60.0
+    # Slow down before a 429: when fewer than this share of the shared budget remains,
+    # wait for its reset.
+    reserve_fraction: float = 0.05
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.backoff_max_s, self.backoff_initial_s * (2 ** (attempt - 1))))
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A downloaded file body and what the server said about it."""
+
+    content: bytes
+    content_type: str | None
+    md5_header: str | None
+    request_id: str | None
+
+    @property
+    def md5_matches(self) -> bool | None:
+        """Whether `Content-MD5` (base64 of the MD5 of the bytes) matches; None if absent."""
+        if not self.md5_header:
+            return None
+        digest = base64.b64encode(hashlib.md5(self.content).digest()).decode()  # noqa: S324
+        return digest == self.md5_header.strip()
+
+
+@dataclass(slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    body: dict[str, Any]
+    request_id: str | None
+    cursor: str | None
+
+
+@dataclass(slots=True)
+class RequestStats:
+    """What this client spent: for the completeness ledger and the benchmarks."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    last_request_id: str | None = None
+    request_ids: list[str] = field(default_factory=list)
+
+
+class ComplianceClient:
+    """A client bound to one Compliance Access Key.
+
+    The key is held privately and sent only in the `x-api-key` header; `repr()` and every
+    error show the key's fingerprint or nothing.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout_s: float = 60.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        key_label: str = "",
+    ) -> None:
+        self.__api_key = api_key
+        self.key_label = key_label
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
+            headers={"anthropic-version": API_VERSION, "user-agent": USER_AGENT},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"ComplianceClient(base_url={str(self._http.base_url)!r}, key={self.key_label!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ComplianceClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests --------------------------------------------------------------------
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Page:
+        """GET a JSON endpoint (with retries); the page's items are not interpreted."""
+        response = self._request("GET", path, params)
+        body = response.json()
+        return Page(items=[], body=body, request_id=response.headers.get("request-id"), cursor=None)
+
+    def download(self, path: str) -> Download:
+        """GET a content endpoint; the whole body is read (the caller caps sizes by metadata)."""
+        response = self._request("GET", path, None)
+        return Download(
+            content=response.content,
+            content_type=response.headers.get("content-type"),
+            md5_header=response.headers.get("content-md5"),
+            request_id=response.headers.get("request-id"),
+        )
+
+    def paginate(
+        self, path: str, paginator: Paginator, params: Mapping[str, Any] | None = None
+    ) -> Iterator[Page]:
+        """Walk every page of a list endpoint. A failed page raises; it never advances."""
+        current: Params | None = dict(params or {})
+        while current is not None:
+            response = self._request("GET", path, current)
+            body = response.json()
+            items = body.get(paginator.items_key) or []
+            yield Page(
+                items=list(items),
+                body=body,
+                request_id=response.headers.get("request-id"),
+                cursor=paginator.cursor_of(body),
+            )
+            current = paginator.next_params(current, body)
+
+    def _request(self, method: str, path: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        query = _encode_params(params or {})
+        attempt = 0
+        while True:
+            attempt += 1
+            self.stats.requests += 1
+            url = str(self._http.base_url.join(path))
+            try:
+                response = self._http.request(
+                    method, path, params=query, headers={"x-api-key": self.__api_key}
+                )
+                # Read the body now so a connection dropped mid-body is a transport error.
+                response.read()
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if attempt >= self.retry.max_attempts:
+                    raise TransportError(
+                        f"no answer after {attempt} attempts: {type(exc).__name__}",
+                        method=method,
+                        url=url + _query_suffix(query),
+                    ) from None
+                self._wait(self.retry.backoff(attempt), f"{type(exc).__name__}")
+                continue
+            request_id = response.headers.get("request-id")
+            if request_id:
+                self.stats.last_request_id = request_id
+                self.stats.request_ids.append(request_id)
+            if response.status_code < 400:
+                self._pace(response)
+                return response
+            error = _error_from(method, response)
+            if not self._is_retryable(response) or attempt >= self.retry.max_attempts:
+                raise error
+            if response.status_code == 429:
+                self.stats.rate_limited += 1
+                self._wait(_retry_after(response) or self.retry.backoff(attempt), "429")
+            else:
+                self._wait(self.retry.backoff(attempt), str(response.status_code))
+
+    @staticmethod
+    def _is_retryable(response: httpx.Response) -> bool:
+        status = response.status_code
+        if status == 429:
+            return True
+        if status >= 500:
+            return response.headers.get("x-should-retry", "").lower() != "false"
+        return False
+
+    def _wait(self, seconds: float, reason: str) -> None:
+        self.stats.retries += 1
+        log.info("retrying in %.1fs after %s (key %s)", seconds, reason, self.key_label)
+        self._sleep(seconds)
+
+    def _pace(self, response: httpx.Response) -> None:
+        """Slow down before the shared budget runs out, rather than meet a 429."""
+        remaining = _int_header(response, "anthropic-ratelimit-requests-remaining")
+        limit = _int_header(response, "anthropic-ratelimit-requests-limit")
+        if remaining is None or not limit:
+            return
+        if remaining > max(1, int(limit * self.retry.reserve_fraction)):
+            return
+        reset = response.headers.get("anthropic-ratelimit-requests-reset")
+        wait = 1.0
+        if reset:
+            try:
+                reset_at = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+                wait = max(0.0, (reset_at - datetime.now(UTC)).total_seconds())
+            except ValueError:
+                wait = 1.0
+        if wait > 0:
+            log.info("rate budget low (%d/%d left): pausing %.1fs", remaining, limit, wait)
+            self._sleep(min(wait, 60.0))
+
+
+def _encode_params(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Lists become repeated `name[]=value`; datetimes RFC 3339 with an explicit offset."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            key = name if name.endswith("[]") else f"{name}[]"
+            pairs.extend((key, _scalar(v)) for v in value)
+        else:
+            pairs.append((name, _scalar(value)))
+    return pairs
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("datetimes sent to the Compliance API must carry a timezone")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _query_suffix(query: list[tuple[str, str]]) -> str:
+    return "?" + "&".join(f"{k}={v}" for k, v in query) if query else ""
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _error_from(method: str, response: httpx.Response) -> APIStatusError:
+    error_type = None
+    message = response.reason_phrase or "error"
+    body_request_id = None
+    try:
+        body = response.json()
+        error = body.get("error") or {}
+        error_type = error.get("type")
+        message = error.get("message") or message
+        body_request_id = body.get("request_id")
+    except ValueError:
+        pass
+    cls = error_for_status(response.status_code)
+    if cls is RateLimitError:
+        message = f"{message} (rate limited after retries)"
+    return cls(
+        message,
+        method=method,
+        url=str(response.request.url),
+        status=response.status_code,
+        request_id=response.headers.get("request-id") or body_request_id,
+        error_type=error_type,
+    )
