@@ -1,0 +1,1 @@
+"""The Parquet lake: schemas, the interval → partition rule, and the atomic writer."""

@@ -1,0 +1,190 @@
+"""Arrow schemas of every lake table; a record that does not fit fails loudly.
+
+Every raw table keeps the API's whole record in `raw_json`, so fields we do not model (and
+activity types we do not know) are never lost.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+
+_COMMON = [pa.field("key_id", pa.string(), nullable=False), pa.field("synced_at", TS)]
+
+RAW: dict[str, pa.Schema] = {
+    "organizations": pa.schema(
+        [
+            pa.field("organization_uuid", pa.string(), nullable=False),
+            pa.field("name", pa.string()),
+            pa.field("created_at", TS),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "users": pa.schema(
+        [
+            pa.field("user_id", pa.string(), nullable=False),
+            pa.field("organization_uuid", pa.string(), nullable=False),
+            pa.field("email", pa.string()),
+            pa.field("full_name", pa.string()),
+            pa.field("organization_role", pa.string()),
+            pa.field("created_at", TS),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "activities": pa.schema(
+        [
+            pa.field("activity_id", pa.string(), nullable=False),
+            pa.field("created_at", TS),
+            pa.field("type", pa.string()),
+            pa.field("organization_uuid", pa.string()),
+            pa.field("actor_type", pa.string()),
+            pa.field("actor_user_id", pa.string()),
+            pa.field("actor_email", pa.string()),
+            pa.field("actor_api_key_id", pa.string()),
+            pa.field("claude_chat_id", pa.string()),
+            pa.field("claude_project_id", pa.string()),
+            pa.field("claude_file_id", pa.string()),
+            pa.field("claude_project_document_id", pa.string()),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "chats": pa.schema(
+        [
+            pa.field("chat_id", pa.string(), nullable=False),
+            pa.field("name", pa.string()),
+            pa.field("created_at", TS),
+            pa.field("updated_at", TS),
+            pa.field("deleted_at", TS),
+            pa.field("organization_uuid", pa.string()),
+            pa.field("project_id", pa.string()),
+            pa.field("user_id", pa.string()),
+            pa.field("user_email", pa.string()),
+            pa.field("href", pa.string()),
+            pa.field("model", pa.string()),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "chat_messages": pa.schema(
+        [
+            pa.field("message_id", pa.string(), nullable=False),
+            pa.field("chat_id", pa.string(), nullable=False),
+            pa.field("role", pa.string()),
+            pa.field("created_at", TS),
+            # The text blocks joined by "\n": for user turns, the scanned input.
+            pa.field("text", pa.string()),
+            pa.field("file_ids", pa.list_(pa.string())),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "chat_files": pa.schema(
+        [
+            pa.field("file_id", pa.string(), nullable=False),
+            pa.field("chat_id", pa.string()),
+            pa.field("message_id", pa.string()),
+            pa.field("filename", pa.string()),
+            pa.field("mime_type", pa.string()),
+            pa.field("size_bytes", pa.int64()),
+            pa.field("md5", pa.string()),
+            pa.field("created_at", TS),
+            pa.field("content_text", pa.string()),
+            pa.field("skipped_reason", pa.string()),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "projects": pa.schema(
+        [
+            pa.field("project_id", pa.string(), nullable=False),
+            pa.field("name", pa.string()),
+            pa.field("created_at", TS),
+            pa.field("updated_at", TS),
+            pa.field("deleted_at", TS),
+            pa.field("is_private", pa.bool_()),
+            pa.field("organization_uuid", pa.string()),
+            pa.field("user_id", pa.string()),
+            pa.field("user_email", pa.string()),
+            pa.field("description", pa.string()),
+            pa.field("instructions", pa.string()),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+    "project_attachments": pa.schema(
+        [
+            pa.field("attachment_id", pa.string(), nullable=False),
+            # project_doc (text knowledge) or project_file (an uploaded file)
+            pa.field("attachment_type", pa.string(), nullable=False),
+            pa.field("project_id", pa.string(), nullable=False),
+            pa.field("filename", pa.string()),
+            pa.field("mime_type", pa.string()),
+            pa.field("size_bytes", pa.int64()),
+            pa.field("md5", pa.string()),
+            pa.field("created_at", TS),
+            pa.field("user_id", pa.string()),
+            pa.field("content_text", pa.string()),
+            pa.field("skipped_reason", pa.string()),
+            pa.field("raw_json", pa.string()),
+            *_COMMON,
+        ]
+    ),
+}
+
+SOURCES = (
+    "chat_message",
+    "chat_file",
+    "project_description",
+    "project_instruction",
+    "project_file",
+)
+
+DLP: dict[str, pa.Schema] = {
+    "findings": pa.schema(
+        [
+            pa.field("finding_id", pa.string(), nullable=False),
+            pa.field("input_id", pa.string(), nullable=False),
+            pa.field("key_id", pa.string(), nullable=False),
+            pa.field("organization_uuid", pa.string()),
+            pa.field("user_id", pa.string()),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("source_id", pa.string(), nullable=False),
+            pa.field("chat_id", pa.string()),
+            pa.field("project_id", pa.string()),
+            pa.field("occurred_at", TS),
+            pa.field("detector", pa.string(), nullable=False),
+            pa.field("category", pa.string(), nullable=False),
+            pa.field("severity", pa.string(), nullable=False),
+            pa.field("start_offset", pa.int64(), nullable=False),
+            pa.field("end_offset", pa.int64(), nullable=False),
+            pa.field("redacted_match", pa.string(), nullable=False),
+            pa.field("fingerprint", pa.string(), nullable=False),
+            pa.field("confidence", pa.float64()),
+            pa.field("ruleset_version", pa.string(), nullable=False),
+            pa.field("scanned_at", TS, nullable=False),
+        ]
+    ),
+    "scanned_inputs": pa.schema(
+        [
+            pa.field("input_id", pa.string(), nullable=False),
+            pa.field("key_id", pa.string(), nullable=False),
+            pa.field("organization_uuid", pa.string()),
+            pa.field("user_id", pa.string()),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("source_id", pa.string(), nullable=False),
+            pa.field("chat_id", pa.string()),
+            pa.field("project_id", pa.string()),
+            pa.field("occurred_at", TS),
+            pa.field("chars", pa.int64(), nullable=False),
+            pa.field("max_severity", pa.string(), nullable=False),
+            pa.field("finding_count", pa.int64(), nullable=False),
+            pa.field("skipped_reason", pa.string()),
+            pa.field("ruleset_version", pa.string(), nullable=False),
+            pa.field("scanned_at", TS, nullable=False),
+        ]
+    ),
+}

@@ -1,0 +1,104 @@
+"""The one writer of the lake: an interval's file set is replaced atomically.
+
+Layout: `<lake>/<zone>/<table>/key=<key_id>/dt=<YYYY-MM-DD>/part-<interval tag>.parquet` with
+`_manifest-<interval tag>.json` beside it. A re-run of the interval replaces exactly its own
+files (write to a temporary name, then `os.replace`), so re-runs and overlapping backfills
+never duplicate, and a failure before the rename leaves the previous files intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from claude_compliance.lake.interval import Interval
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    table: str
+    path: Path
+    rows: int
+
+
+def partition_dir(lake_dir: Path, zone: str, table: str, key_id: str, dt: str) -> Path:
+    return lake_dir / zone / table / f"key={key_id}" / f"dt={dt}"
+
+
+def data_path(lake_dir: Path, zone: str, table: str, key_id: str, interval: Interval) -> Path:
+    directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
+    return directory / f"part-{interval.tag}.parquet"
+
+
+def manifest_path(lake_dir: Path, zone: str, table: str, key_id: str, interval: Interval) -> Path:
+    directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
+    return directory / f"_manifest-{interval.tag}.json"
+
+
+def write_interval(
+    lake_dir: Path,
+    zone: str,
+    table: str,
+    key_id: str,
+    interval: Interval,
+    rows: Sequence[Mapping[str, Any]] | pa.Table,
+    schema: pa.Schema,
+    manifest: Mapping[str, Any] | None = None,
+) -> Written:
+    """Replace the interval's file set of one table; an empty result still writes a file."""
+    arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows), schema=schema)
+    if not arrow.schema.equals(schema):
+        raise ValueError(
+            f"schema drift in {zone}/{table}: expected {schema.names}, got {arrow.schema.names}"
+        )
+    target = data_path(lake_dir, zone, table, key_id, interval)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(arrow, tmp, compression="zstd")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    document = {
+        "table": table,
+        "zone": zone,
+        "key_id": key_id,
+        "interval_start": interval.start.isoformat(),
+        "interval_end": interval.end.isoformat(),
+        "dt": interval.dt,
+        "file": target.name,
+        "rows": arrow.num_rows,
+        "written_at": datetime.now(UTC).isoformat(),
+        **(manifest or {}),
+    }
+    write_json_atomic(manifest_path(lake_dir, zone, table, key_id, interval), document)
+    return Written(table=table, path=target, rows=arrow.num_rows)
+
+
+def read_interval(
+    lake_dir: Path, zone: str, table: str, key_id: str, interval: Interval, schema: pa.Schema
+) -> pa.Table:
+    """The interval's rows of one table; an interval never written reads as empty."""
+    path = data_path(lake_dir, zone, table, key_id, interval)
+    if not path.exists():
+        return schema.empty_table()
+    return pq.read_table(path, schema=schema)
+
+
+def write_json_atomic(path: Path, document: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_text(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
