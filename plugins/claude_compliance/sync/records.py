@@ -1,0 +1,136 @@
+"""API records → lake rows. Each row keeps the whole record in `raw_json`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from claude_compliance.lake.interval import parse_timestamp
+
+Row = dict[str, Any]
+
+
+def raw(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def _user(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    value = record.get("user")
+    return value if isinstance(value, Mapping) else {}
+
+
+def organization_row(record: Mapping[str, Any], key_id: str, synced_at: datetime) -> Row:
+    return {
+        "organization_uuid": record["uuid"],
+        "name": record.get("name"),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def user_row(
+    record: Mapping[str, Any], organization_uuid: str, key_id: str, synced_at: datetime
+) -> Row:
+    return {
+        "user_id": record["id"],
+        "organization_uuid": organization_uuid,
+        "email": record.get("email"),
+        "full_name": record.get("full_name"),
+        "organization_role": record.get("organization_role"),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def activity_row(record: Mapping[str, Any], key_id: str, synced_at: datetime) -> Row:
+    actor = record.get("actor") if isinstance(record.get("actor"), Mapping) else {}
+    assert isinstance(actor, Mapping)
+    return {
+        "activity_id": record["id"],
+        "created_at": parse_timestamp(record.get("created_at")),
+        "type": record.get("type"),
+        "organization_uuid": record.get("organization_uuid"),
+        "actor_type": actor.get("type"),
+        "actor_user_id": actor.get("user_id"),
+        "actor_email": actor.get("email_address"),
+        "actor_api_key_id": actor.get("api_key_id"),
+        "claude_chat_id": record.get("claude_chat_id"),
+        "claude_project_id": record.get("claude_project_id"),
+        "claude_file_id": record.get("claude_file_id"),
+        "claude_project_document_id": record.get("claude_project_document_id"),
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def chat_row(record: Mapping[str, Any], key_id: str, synced_at: datetime) -> Row:
+    meta = {k: v for k, v in record.items() if k not in ("chat_messages", "has_more")}
+    return {
+        "chat_id": record["id"],
+        "name": record.get("name"),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "updated_at": parse_timestamp(record.get("updated_at")),
+        "deleted_at": parse_timestamp(record.get("deleted_at")),
+        "organization_uuid": record.get("organization_uuid"),
+        "project_id": record.get("project_id"),
+        "user_id": _user(record).get("id"),
+        "user_email": _user(record).get("email_address"),
+        "href": record.get("href"),
+        "model": record.get("model"),
+        "raw_json": raw(meta),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def message_text(message: Mapping[str, Any]) -> str:
+    """The message's text blocks joined by "\\n": the scanned input of a user turn."""
+    blocks = message.get("content") or []
+    return "\n".join(
+        str(block.get("text") or "")
+        for block in blocks
+        if isinstance(block, Mapping) and block.get("type") == "text"
+    )
+
+
+def message_row(
+    message: Mapping[str, Any], chat_id: str, key_id: str, synced_at: datetime
+) -> Row:
+    files = message.get("files") or []
+    return {
+        "message_id": message["id"],
+        "chat_id": chat_id,
+        "role": message.get("role"),
+        "created_at": parse_timestamp(message.get("created_at")),
+        "text": message_text(message),
+        "file_ids": [f["id"] for f in files if isinstance(f, Mapping) and f.get("id")],
+        "raw_json": raw(message),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def project_row(detail: Mapping[str, Any], key_id: str, synced_at: datetime) -> Row:
+    return {
+        "project_id": detail["id"],
+        "name": detail.get("name"),
+        "created_at": parse_timestamp(detail.get("created_at")),
+        "updated_at": parse_timestamp(detail.get("updated_at")),
+        "deleted_at": parse_timestamp(detail.get("deleted_at")),
+        "is_private": detail.get("is_private"),
+        "organization_uuid": detail.get("organization_uuid"),
+        "user_id": _user(detail).get("id"),
+        "user_email": _user(detail).get("email_address"),
+        "description": detail.get("description"),
+        "instructions": detail.get("instructions"),
+        "raw_json": raw(detail),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
