@@ -1,0 +1,56 @@
+with
+
+findings as (
+
+    select * from {{ ref('int_findings_latest') }}
+
+),
+
+organizations as (
+
+    select organization_uuid, organization_name from {{ ref('int_organizations_latest') }}
+
+),
+
+users as (
+
+    select organization_uuid, user_id, user_email from {{ ref('int_users_latest') }}
+
+),
+
+final as (
+
+    select
+        findings.finding_id,
+        findings.key_id,
+        findings.organization_uuid,
+        organizations.organization_name,
+        findings.user_id,
+        users.user_email,
+        findings.source,
+        findings.source_id,
+        findings.chat_id,
+        findings.project_id,
+        findings.occurred_at,
+        findings.detector,
+        findings.category,
+        findings.severity,
+        findings.start_offset,
+        findings.end_offset,
+        findings.redacted_match,
+        findings.fingerprint,
+        findings.confidence,
+        findings.ruleset_version,
+        findings.scanned_at
+
+    from findings
+    left join organizations
+        on findings.organization_uuid = organizations.organization_uuid
+    left join users
+        on
+            findings.organization_uuid = users.organization_uuid
+            and findings.user_id = users.user_id
+
+)
+
+select * from final

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('compliance_api', 'activities') }}
+
+),
+
+renamed as (
+
+    select
+        activity_id,
+        key_id,
+        type as activity_type,
+        created_at,
+        organization_uuid,
+        actor_type,
+        actor_user_id,
+        actor_email,
+        actor_api_key_id,
+        claude_chat_id as chat_id,
+        claude_project_id as project_id,
+        claude_file_id as file_id,
+        claude_project_document_id as project_document_id,
+        synced_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,29 @@
+-- File content stays in the lake: the warehouse carries only metadata.
+with
+
+source as (
+
+    select * from {{ source('compliance_api', 'chat_files') }}
+
+),
+
+renamed as (
+
+    select
+        file_id,
+        chat_id,
+        message_id,
+        key_id,
+        filename,
+        mime_type,
+        size_bytes,
+        md5,
+        created_at,
+        skipped_reason,
+        synced_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('compliance_api', 'chats') }}
+
+),
+
+renamed as (
+
+    select
+        chat_id,
+        key_id,
+        organization_uuid,
+        user_id,
+        user_email,
+        project_id,
+        name as chat_name,
+        model,
+        href,
+        created_at,
+        updated_at,
+        deleted_at,
+        deleted_at is not null as is_deleted,
+        synced_at
+
+    from source
+
+)
+
+select * from renamed

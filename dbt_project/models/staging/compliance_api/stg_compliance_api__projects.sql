@@ -1,0 +1,30 @@
+-- Descriptions and instructions stay in the lake: they are scanned inputs.
+with
+
+source as (
+
+    select * from {{ source('compliance_api', 'projects') }}
+
+),
+
+renamed as (
+
+    select
+        project_id,
+        key_id,
+        organization_uuid,
+        user_id,
+        user_email,
+        name as project_name,
+        is_private,
+        created_at,
+        updated_at,
+        deleted_at,
+        deleted_at is not null as is_deleted,
+        synced_at
+
+    from source
+
+)
+
+select * from renamed

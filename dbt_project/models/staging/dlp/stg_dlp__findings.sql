@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('dlp', 'findings') }}
+
+),
+
+renamed as (
+
+    select
+        finding_id,
+        input_id,
+        key_id,
+        organization_uuid,
+        user_id,
+        source,
+        source_id,
+        chat_id,
+        project_id,
+        occurred_at,
+        detector,
+        category,
+        severity,
+        start_offset,
+        end_offset,
+        redacted_match,
+        fingerprint,
+        confidence,
+        ruleset_version,
+        scanned_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ source('dlp', 'scanned_inputs') }}
+
+),
+
+renamed as (
+
+    select
+        input_id,
+        key_id,
+        organization_uuid,
+        user_id,
+        source,
+        source_id,
+        chat_id,
+        project_id,
+        occurred_at,
+        chars,
+        max_severity,
+        finding_count,
+        skipped_reason,
+        ruleset_version,
+        scanned_at
+
+    from source
+
+)
+
+select * from renamed
