@@ -1,0 +1,170 @@
+"""The stages of a run, shared by `claude-compliance run` and the Airflow DAG tasks.
+
+extract (per key × interval) → scan (per key × interval) → dbt build → publish.
+Stages pass key ids, paths and counts between them, never key material or data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from claude_compliance import runtime
+from claude_compliance.api import ComplianceAPIError
+from claude_compliance.lake.interval import Interval, daily_intervals
+from claude_compliance.scan.step import ScanResult, scan_interval
+from claude_compliance.settings import Settings
+from claude_compliance.sync.extract import TableReport, extract_interval
+from claude_compliance.warehouse.builder import DbtResult, run_dbt
+from claude_compliance.warehouse.publish import publish as publish_warehouse
+
+log = logging.getLogger(__name__)
+
+Reporter = Callable[[str], None]
+
+
+class PipelineError(RuntimeError):
+    """A stage failed for one or more keys; the message names them and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSummary:
+    key_id: str
+    interval: str
+    records: int
+    requests: int
+    tables: dict[str, int]
+
+
+def extract(
+    settings: Settings,
+    key_id: str,
+    interval: Interval,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    on_secret: Callable[[str], None] | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> ExtractSummary:
+    """Sync one key × interval into the raw lake and record the outcome on the key."""
+    store = runtime.key_store(settings)
+    record = store.get(key_id)
+    if record.status == "revoked":
+        raise PipelineError(f"key {key_id} is revoked: not syncing it")
+    plaintext = store.reveal(key_id)
+    if on_secret is not None:
+        on_secret(plaintext)
+    label = f"{key_id} {record.fingerprint}"
+    try:
+        with runtime.client(
+            settings, plaintext, key_label=label, transport=transport
+        ) as api:
+            reports = extract_interval(
+                api,
+                settings.lake_dir,
+                key_id,
+                interval,
+                size_cap_bytes=settings.file_size_cap_bytes,
+                progress=progress,
+            )
+    except ComplianceAPIError as exc:
+        store.record_sync(key_id, ok=False, error=str(exc))
+        raise PipelineError(f"sync of key {key_id} for {interval} failed: {exc}") from None
+    store.record_sync(key_id, ok=True)
+    return _summary(key_id, interval, reports)
+
+
+def _summary(key_id: str, interval: Interval, reports: list[TableReport]) -> ExtractSummary:
+    return ExtractSummary(
+        key_id=key_id,
+        interval=str(interval),
+        records=sum(r.records for r in reports),
+        requests=sum(r.requests for r in reports),
+        tables={r.table: r.records for r in reports},
+    )
+
+
+def scan(settings: Settings, key_id: str, interval: Interval) -> ScanResult:
+    return scan_interval(settings.lake_dir, key_id, interval, runtime.scan_engine(settings))
+
+
+def build(settings: Settings) -> DbtResult:
+    return run_dbt(settings, "build")
+
+
+def publish(settings: Settings) -> Path:
+    return publish_warehouse(settings)
+
+
+def active_key_ids(settings: Settings, only: Sequence[str] | None = None) -> list[str]:
+    store = runtime.key_store(settings)
+    keys = [k.key_id for k in store.active()]
+    if only:
+        unknown = [k for k in only if k not in {r.key_id for r in store.list()}]
+        if unknown:
+            raise PipelineError(f"unknown key id(s): {', '.join(unknown)}")
+        revoked = [k for k in only if k not in keys]
+        if revoked:
+            raise PipelineError(f"key(s) revoked, not syncing: {', '.join(revoked)}")
+        return list(only)
+    return keys
+
+
+def run_range(
+    settings: Settings,
+    start: date,
+    end: date,
+    *,
+    key_ids: Sequence[str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+    report: Reporter | None = None,
+) -> list[ScanResult]:
+    """extract → scan for each key × daily interval of [start, end), then build and publish.
+
+    A failing key does not stop the others; the run raises at the end, naming every failure,
+    after the warehouse was rebuilt from whatever did succeed.
+    """
+    say = report or (lambda _line: None)
+    keys = active_key_ids(settings, key_ids)
+    if not keys:
+        raise PipelineError("no active Compliance key: register one with `keys add`")
+    failures: list[str] = []
+    scans: list[ScanResult] = []
+    for interval in daily_intervals(start, end):
+        for key_id in keys:
+            say(f"interval {interval.dt} key {key_id}: extract")
+            try:
+                summary = extract(
+                    settings,
+                    key_id,
+                    interval,
+                    transport=transport,
+                    progress=lambda table, rows, k=key_id, i=interval: say(
+                        f"interval {i.dt} key {k}: extract {table} {rows} records"
+                    ),
+                )
+            except PipelineError as exc:
+                failures.append(str(exc))
+                say(f"interval {interval.dt} key {key_id}: FAILED {exc}")
+                continue
+            say(
+                f"interval {interval.dt} key {key_id}: extracted {summary.records} records "
+                f"in {summary.requests} requests; scan"
+            )
+            result = scan(settings, key_id, interval)
+            scans.append(result)
+            say(
+                f"interval {interval.dt} key {key_id}: scanned {result.inputs} inputs, "
+                f"{result.findings} findings"
+            )
+    say("dbt build")
+    build(settings)
+    say("publish")
+    publish(settings)
+    if failures:
+        raise PipelineError("; ".join(failures))
+    return scans

@@ -1,0 +1,54 @@
+"""The one place that builds concrete stores, clients and engines from Settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import httpx
+import sqlalchemy as sa
+
+from claude_compliance.api import ComplianceClient, RetryPolicy
+from claude_compliance.keys.master import fingerprint_secret, master_fernet
+from claude_compliance.keys.store import KeyStore
+from claude_compliance.settings import Settings
+from scanners import Engine, load_engine
+
+
+def state_engine(settings: Settings) -> sa.Engine:
+    settings.ensure_dirs()
+    return _engine_for(settings.state_db_url)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> sa.Engine:
+    return sa.create_engine(url, future=True, pool_pre_ping=True)
+
+
+def key_store(settings: Settings) -> KeyStore:
+    return KeyStore(state_engine(settings), master_fernet(settings))
+
+
+def client(
+    settings: Settings,
+    api_key: str,
+    *,
+    key_label: str = "",
+    transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> ComplianceClient:
+    kwargs = {"sleep": sleep} if sleep else {}
+    return ComplianceClient(
+        api_key,
+        settings.api_url,
+        transport=transport,
+        timeout_s=settings.request_timeout_s,
+        retry=retry,
+        key_label=key_label,
+        **kwargs,
+    )
+
+
+def scan_engine(settings: Settings) -> Engine:
+    return load_engine(secret=fingerprint_secret(settings), rules_path=settings.rules_path)
