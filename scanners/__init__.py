@@ -1,1 +1,15 @@
 """DLP engine: validators, detectors and the scanning engine (pure Python, no I/O frameworks)."""
+
+from scanners.engine import Allowlist, Engine, load_engine, max_severity
+from scanners.model import CATEGORY_SEVERITY, Category, Finding, Severity
+
+__all__ = [
+    "CATEGORY_SEVERITY",
+    "Allowlist",
+    "Category",
+    "Engine",
+    "Finding",
+    "Severity",
+    "load_engine",
+    "max_severity",
+]

@@ -1,0 +1,417 @@
+"""The scanning engine: an RE2 Set prefilter, per-detector validation, overlap resolution.
+
+How a text is scanned:
+
+1. The text is encoded to UTF-8 once and run through one `re2.Set` holding every pattern of
+   every active detector. Most texts match nothing and cost exactly that one linear pass.
+2. For each pattern the Set reports, that pattern alone is run with `finditer` over the same
+   bytes (a Set of separate patterns, not one big alternation, so overlapping matches of
+   different detectors are all seen).
+3. Byte offsets become Python character offsets; each match goes to its detector's check
+   (Luhn, issuer, checksum, entropy, context words, ...), then the allowlists.
+4. Overlapping survivors are resolved greedily (highest severity, then detector priority,
+   then confidence, then length), so one card number is one finding.
+5. Each finding gets a masked preview and an HMAC-SHA256 fingerprint of the normalized
+   value keyed by the installation secret; the value itself never leaves this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import re2
+
+from scanners.detectors import BUILTIN_DETECTORS
+from scanners.detectors.base import Candidate, Detector, Pattern
+from scanners.masking import BULLET, ELLIPSIS
+from scanners.model import Category, Finding, Severity
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["Allowlist", "Engine", "load_engine"]
+
+# RE2 gives each compiled Set / regex this much memory for its DFA cache; the default (8 MiB)
+# is too small for a Set of every detector on megabyte-sized inputs.
+_SET_MAX_MEM = 256 << 20
+_REGEX_MAX_MEM = 32 << 20
+
+
+def _options(max_mem: int) -> re2.Options:
+    options = re2.Options()
+    options.max_mem = max_mem
+    options.log_errors = False
+    return options
+
+
+@dataclass(frozen=True, slots=True)
+class Allowlist:
+    """Findings to silence: exact values, fingerprints or RE2 regexes over the value.
+
+    An empty `detectors` and `categories` scope means the allowlist applies to every finding.
+    """
+
+    description: str = ""
+    values: frozenset[str] = frozenset()
+    fingerprints: frozenset[str] = frozenset()
+    regexes: tuple[str, ...] = ()
+    detectors: frozenset[str] = frozenset()
+    categories: frozenset[Category] = frozenset()
+    _compiled: tuple[Any, ...] = field(default=(), init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        compiled = tuple(re2.compile(regex, _options(_REGEX_MAX_MEM)) for regex in self.regexes)
+        object.__setattr__(self, "_compiled", compiled)
+
+    def applies_to(self, detector: Detector) -> bool:
+        """Whether this allowlist's scope covers findings of `detector`."""
+        if not self.detectors and not self.categories:
+            return True
+        return detector.id in self.detectors or detector.category in self.categories
+
+    def allows(self, value: str, normalized: str, fingerprint: str) -> bool:
+        """Whether a finding with this value / fingerprint is silenced."""
+        if value in self.values or normalized in self.values:
+            return True
+        if fingerprint in self.fingerprints:
+            return True
+        return any(regex.search(value) is not None for regex in self._compiled)
+
+    def describe(self) -> dict[str, Any]:
+        """A canonical, JSON-ready description (feeds the ruleset version)."""
+        return {
+            "values": sorted(self.values),
+            "fingerprints": sorted(self.fingerprints),
+            "regexes": list(self.regexes),
+            "detectors": sorted(self.detectors),
+            "categories": sorted(category.value for category in self.categories),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One pattern of one detector, compiled."""
+
+    detector: Detector
+    pattern: Pattern
+    regex: Any
+    value_group: int
+    group_names: tuple[tuple[str, int], ...]
+
+
+@dataclass(slots=True)
+class _Accepted:
+    start: int
+    end: int
+    finding: Finding
+
+
+class Engine:
+    """Scans texts with a fixed set of detectors; build one with `load_engine`."""
+
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        secret: bytes,
+        allowlists: Sequence[Allowlist] = (),
+        rules_digest: str = "",
+    ) -> None:
+        if not secret:
+            raise ValueError("the installation secret for fingerprints must not be empty")
+        ids = [detector.id for detector in detectors]
+        duplicates = sorted({detector_id for detector_id in ids if ids.count(detector_id) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate detector ids: {', '.join(duplicates)}")
+        self._detectors = tuple(detectors)
+        self._secret = bytes(secret)
+        self._allowlists = tuple(allowlists)
+        self._set = re2.Set.SearchSet(_options(_SET_MAX_MEM))
+        entries: list[_Entry] = []
+        for detector in self._detectors:
+            for pattern in detector.patterns:
+                regex = re2.compile(pattern.regex, _options(_REGEX_MAX_MEM))
+                index = self._set.Add(pattern.regex)
+                assert index == len(entries)
+                groups = dict(regex.groupindex)
+                entries.append(
+                    _Entry(
+                        detector=detector,
+                        pattern=pattern,
+                        regex=regex,
+                        value_group=groups.get("value", 0),
+                        group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
+                    )
+                )
+        self._entries = tuple(entries)
+        if entries:
+            self._set.Compile()
+        self._match_set = self._set.Match if entries else None
+        self.ruleset_version = _ruleset_version(self._detectors, self._allowlists, rules_digest)
+
+    @property
+    def detectors(self) -> tuple[Detector, ...]:
+        """The active detectors, in registry order."""
+        return self._detectors
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """Every RE2 pattern in the prefilter Set (what a bare Set pass would run)."""
+        return tuple(entry.pattern.regex for entry in self._entries)
+
+    # --- scanning -------------------------------------------------------------------------
+
+    def scan(self, text: str) -> list[Finding]:
+        """Every finding in `text`, sorted by start offset."""
+        if not text or self._match_set is None:
+            return []
+        data = text.encode("utf-8", "surrogatepass")
+        hits = self._match_set(data)
+        if not hits:
+            return []
+        return self._scan_hits(text, data, hits)
+
+    def scan_many(self, texts: Sequence[str | None] | Any) -> list[list[Finding]]:
+        """`[scan(t) for t in texts]` (None gives []), also over Arrow string arrays.
+
+        Arrow arrays are scanned straight from their UTF-8 data buffer: rows the prefilter
+        rejects are never decoded into Python strings.
+        """
+        if _is_arrow(texts):
+            return [self._scan_row(row) for row in _arrow_rows(texts)]
+        return [self.scan(text) if text is not None else [] for text in texts]
+
+    def _scan_row(self, row: memoryview | None) -> list[Finding]:
+        if row is None or not len(row) or self._match_set is None:
+            return []
+        hits = self._match_set(row)
+        if not hits:
+            return []
+        data = bytes(row)
+        return self._scan_hits(data.decode("utf-8", "replace"), data, hits)
+
+    def redact(self, text: str, findings: list[Finding] | None = None) -> str:
+        """`text` with every finding's span replaced by its masked preview."""
+        if findings is None:
+            findings = self.scan(text)
+        pieces: list[str] = []
+        cursor = 0
+        for finding in sorted(findings, key=lambda item: item.start):
+            if finding.start < cursor:
+                continue
+            pieces.append(text[cursor : finding.start])
+            pieces.append(finding.redacted)
+            cursor = finding.end
+        pieces.append(text[cursor:])
+        return "".join(pieces)
+
+    def fingerprint(self, value: str, detector_id: str | None = None) -> str:
+        """The fingerprint a finding of `value` would carry (for allowlists and lookups)."""
+        normalized = value
+        if detector_id is not None:
+            detector = next((d for d in self._detectors if d.id == detector_id), None)
+            if detector is None:
+                raise KeyError(f"no active detector with id {detector_id!r}")
+            normalized = detector.normalize(value)
+        return self._hmac(normalized)
+
+    def _hmac(self, normalized: str) -> str:
+        message = normalized.encode("utf-8", "surrogatepass")
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    def _scan_hits(self, text: str, data: bytes, hits: Iterable[int]) -> list[Finding]:
+        matches: list[tuple[_Entry, list[tuple[int, int]]]] = []
+        for index in hits:
+            entry = self._entries[index]
+            group_count = len(entry.group_names)
+            for match in entry.regex.finditer(data):
+                spans = [match.span(group) for group in range(group_count + 1)]
+                if spans[entry.value_group][0] < spans[entry.value_group][1]:
+                    matches.append((entry, spans))
+        if not matches:
+            return []
+        if len(data) != len(text):
+            matches = _to_char_offsets(data, matches)
+        accepted: list[_Accepted] = []
+        starts: list[int] = []
+        for _rank, _sequence, start, end, finding in sorted(self._validate(text, matches)):
+            position = bisect_right(starts, start)
+            if position and accepted[position - 1].end > start:
+                continue
+            if position < len(accepted) and accepted[position].start < end:
+                continue
+            starts.insert(position, start)
+            accepted.insert(position, _Accepted(start, end, finding))
+        return [item.finding for item in accepted]
+
+    def _validate(
+        self, text: str, matches: list[tuple[_Entry, list[tuple[int, int]]]]
+    ) -> Iterator[tuple[tuple[int, int, float, int, int], int, int, int, Finding]]:
+        for sequence, (entry, spans) in enumerate(matches):
+            detector, pattern = entry.detector, entry.pattern
+            start, end = spans[entry.value_group]
+            groups = {
+                name: (text[spans[i][0] : spans[i][1]] if spans[i][0] >= 0 else None)
+                for name, i in entry.group_names
+            }
+            candidate = Candidate(text, start, end, groups, pattern, detector)
+            confidence = detector.check(candidate)
+            if confidence is None:
+                continue
+            if candidate.has_context:
+                confidence += detector.context_boost
+            elif pattern.requires_context:
+                continue
+            value = candidate.value
+            normalized = detector.normalize(value)
+            fingerprint = self._hmac(normalized)
+            if any(
+                allowlist.applies_to(detector) and allowlist.allows(value, normalized, fingerprint)
+                for allowlist in self._allowlists
+            ):
+                continue
+            redacted = detector.mask(value)
+            if redacted == value or not redacted:
+                redacted = BULLET * 3 + ELLIPSIS
+            finding = Finding(
+                detector=detector.id,
+                category=detector.category,
+                severity=detector.severity,
+                start=start,
+                end=end,
+                redacted=redacted,
+                fingerprint=fingerprint,
+                confidence=round(min(confidence, 1.0), 3),
+            )
+            rank_key = (
+                -detector.severity.rank,
+                -detector.priority,
+                -finding.confidence,
+                start - end,
+                start,
+            )
+            yield rank_key, sequence, start, end, finding
+
+
+def _to_char_offsets(
+    data: bytes, matches: list[tuple[_Entry, list[tuple[int, int]]]]
+) -> list[tuple[_Entry, list[tuple[int, int]]]]:
+    """Rewrite UTF-8 byte offsets as character offsets in one pass over the text."""
+    offsets = sorted({offset for _, spans in matches for span in spans for offset in span})
+    char_of: dict[int, int] = {-1: -1}
+    previous_byte = 0
+    previous_char = 0
+    for offset in offsets:
+        if offset < 0:
+            continue
+        previous_char += len(data[previous_byte:offset].decode("utf-8", "surrogatepass"))
+        previous_byte = offset
+        char_of[offset] = previous_char
+    return [
+        (entry, [(char_of[start], char_of[end]) for start, end in spans])
+        for entry, spans in matches
+    ]
+
+
+# --- Arrow ---------------------------------------------------------------------------------
+
+
+def _is_arrow(texts: object) -> bool:
+    module = type(texts).__module__
+    return module.startswith("pyarrow")
+
+
+def _arrow_rows(array: pa.Array | pa.ChunkedArray) -> Iterator[memoryview | None]:
+    """The UTF-8 bytes of each row of a (large) string array, None for nulls, without copies."""
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        for chunk in array.chunks:
+            yield from _arrow_rows(chunk)
+        return
+    if pa.types.is_string(array.type):
+        offset_format: Literal["i", "q"] = "i"
+    elif pa.types.is_large_string(array.type):
+        offset_format = "q"
+    else:
+        raise TypeError(f"scan_many needs a string or large_string array, not {array.type}")
+    validity, offsets_buffer, data_buffer = array.buffers()
+    count, first = len(array), array.offset
+    if count == 0:
+        return
+    offsets = memoryview(offsets_buffer).cast(offset_format)
+    data = memoryview(data_buffer) if data_buffer is not None else memoryview(b"")
+    bitmap = memoryview(validity) if validity is not None and array.null_count else None
+    for row in range(first, first + count):
+        if bitmap is not None and not (bitmap[row >> 3] >> (row & 7)) & 1:
+            yield None
+        else:
+            yield data[offsets[row] : offsets[row + 1]]
+
+
+# --- ruleset version -----------------------------------------------------------------------
+
+
+@cache
+def _code_digest() -> str:
+    """A hash of the scanners package source and data files (detector code included)."""
+    digest = hashlib.sha256()
+    root = resources.files("scanners")
+    paths = sorted(
+        (path for path in Path(str(root)).rglob("*") if path.suffix in {".py", ".txt", ".toml"}),
+        key=lambda path: path.relative_to(str(root)).as_posix(),
+    )
+    for path in paths:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(str(root)).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _ruleset_version(
+    detectors: Sequence[Detector], allowlists: Sequence[Allowlist], rules_digest: str
+) -> str:
+    description = {
+        "code": _code_digest(),
+        "rules": rules_digest,
+        "detectors": [
+            {
+                "id": detector.id,
+                "category": detector.category.value,
+                "severity": detector.severity.value,
+                "priority": detector.priority,
+                "context": list(detector.context),
+                "patterns": [
+                    [pattern.name, pattern.regex, pattern.confidence, pattern.requires_context]
+                    for pattern in detector.patterns
+                ],
+            }
+            for detector in detectors
+        ],
+        "allowlists": [allowlist.describe() for allowlist in allowlists],
+    }
+    canonical = json.dumps(description, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def load_engine(secret: bytes, rules_path: str | Path | None = None) -> Engine:
+    """The engine with every built-in detector, adjusted by an optional TOML rules file."""
+    if rules_path is None:
+        return Engine(BUILTIN_DETECTORS, secret)
+    raise NotImplementedError("rules files land with the rules loader (scanners/rules.py)")
+
+
+def max_severity(findings: Iterable[Finding]) -> Severity:
+    """The highest severity among `findings` (NONE for none)."""
+    return Severity.max_of(finding.severity for finding in findings)

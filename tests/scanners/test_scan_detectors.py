@@ -1,0 +1,65 @@
+"""Every built-in detector finds its own true positives and none of its false positives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import re2
+
+from scanners import CATEGORY_SEVERITY, Engine
+from scanners.detectors import BUILTIN_DETECTORS, Detector
+
+TRUE_POSITIVES = [
+    pytest.param(detector, text, id=f"{detector.id}-tp{i}")
+    for detector in BUILTIN_DETECTORS
+    for i, text in enumerate(detector.true_positives)
+]
+FALSE_POSITIVES = [
+    pytest.param(detector, text, id=f"{detector.id}-fp{i}")
+    for detector in BUILTIN_DETECTORS
+    for i, text in enumerate(detector.false_positives)
+]
+
+
+@pytest.mark.parametrize(("detector", "text"), TRUE_POSITIVES)
+def test_true_positive_is_found(engine: Engine, detector: Detector, text: str) -> None:
+    findings = engine.scan(text)
+    ours = [f for f in findings if f.category == detector.category]
+    assert ours, f"{detector.id} missed: {text!r} (found {findings})"
+    for finding in ours:
+        assert finding.severity == detector.category.severity
+        assert 0.0 < finding.confidence <= 1.0
+        assert finding.redacted != text[finding.start : finding.end]
+
+
+@pytest.mark.parametrize(("detector", "text"), FALSE_POSITIVES)
+def test_false_positive_is_not_found(engine: Engine, detector: Detector, text: str) -> None:
+    findings = [f for f in engine.scan(text) if f.category == detector.category]
+    assert not findings, f"{detector.id} false alarm on {text!r}: {findings}"
+
+
+@pytest.mark.parametrize("detector", BUILTIN_DETECTORS, ids=lambda d: d.id)
+def test_detector_is_well_declared(detector: Detector) -> None:
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", detector.id)
+    assert detector.severity == CATEGORY_SEVERITY[detector.category]
+    assert len(detector.true_positives) >= 3
+    assert len(detector.false_positives) >= 3
+    assert detector.patterns
+    for pattern in detector.patterns:
+        compiled = re2.compile(pattern.regex)
+        assert 0.0 < pattern.confidence <= 1.0
+        assert compiled.groups == 0 or "value" in compiled.groupindex
+
+
+def test_detector_ids_are_unique() -> None:
+    ids = [detector.id for detector in BUILTIN_DETECTORS]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(("detector", "text"), TRUE_POSITIVES)
+def test_preview_hides_the_value(engine: Engine, detector: Detector, text: str) -> None:
+    for finding in engine.scan(text):
+        value = text[finding.start : finding.end]
+        assert value not in repr(finding)
+        assert value not in finding.redacted

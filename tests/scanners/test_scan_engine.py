@@ -1,0 +1,282 @@
+"""Engine behaviour: offsets, overlaps, batches, previews, fingerprints, linear time."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanners import Category, Engine, Finding, Severity, load_engine
+from scanners.detectors import BUILTIN_DETECTORS, Detector, Pattern
+
+CARD = "4111 1111 1111 1111"
+ANTHROPIC_KEY = (
+    "sk-ant-api03-q8ZrT1vYh3Kw9XbN2mLp5sDfGj7HcV4aUe6RiOo0tyQWBn1Mz8xE"
+    "-Lk_Ps2Jd3Fg4Hh5Jj6Kk7Ll8Zz9Xx0Cc1Vv2Bb3Nn4Mm5Qq6Ww7Ee8Rr9Tt0Yy1Uu2AA"
+)
+SAMPLES = [
+    f"my card is {CARD}, thanks",
+    "write to jane.doe@example.com",
+    f"export ANTHROPIC_API_KEY={ANTHROPIC_KEY}",
+    "nothing to see here",
+    "",
+]
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+
+def test_category_and_severity_values_are_exact() -> None:
+    assert [c.value for c in Category] == [
+        "ssn",
+        "credit_card",
+        "api_key",
+        "private_key",
+        "password",
+        "bearer_token",
+        "email",
+        "phone",
+        "ip_address",
+    ]
+    assert [s.value for s in Severity] == ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE"]
+
+
+def test_severity_compares_by_rank() -> None:
+    assert Severity.NONE < Severity.LOW < Severity.MEDIUM < Severity.HIGH < Severity.CRITICAL
+    assert sorted([Severity.HIGH, Severity.LOW, Severity.CRITICAL]) == [
+        Severity.LOW,
+        Severity.HIGH,
+        Severity.CRITICAL,
+    ]
+    assert max([Severity.MEDIUM, Severity.CRITICAL, Severity.HIGH]) is Severity.CRITICAL
+    assert Severity.max_of([]) is Severity.NONE
+    assert Severity.max_of(["LOW", Severity.MEDIUM]) is Severity.MEDIUM
+    assert Severity.CRITICAL.rank == 4 and Severity.NONE.rank == 0
+    assert {Severity.LOW: 1}[Severity("LOW")] == 1
+
+
+def test_finding_is_frozen_slotted_and_holds_no_value(engine: Engine) -> None:
+    text = SAMPLES[0]
+    (finding,) = engine.scan(text)
+    assert not hasattr(finding, "__dict__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.start = 0  # type: ignore[misc]
+    assert CARD not in repr(finding)
+    assert CARD.replace(" ", "") not in repr(finding)
+    assert "1111 1111" not in str(finding.to_dict())
+
+
+# --- offsets ------------------------------------------------------------------------------
+
+
+def test_offsets_point_at_the_match(engine: Engine) -> None:
+    for text in SAMPLES[:3]:
+        findings = engine.scan(text)
+        assert len(findings) == 1
+        value = text[findings[0].start : findings[0].end]
+        assert value in {CARD, "jane.doe@example.com", ANTHROPIC_KEY}
+
+
+def test_offsets_are_characters_with_non_ascii_before_the_match(engine: Engine) -> None:
+    text = f"Grüße 😀 ñandú — 日本語 {CARD} e 💳 correo josé.x@example.com ok"
+    findings = engine.scan(text)
+    values = [text[f.start : f.end] for f in findings]
+    assert CARD in values
+    assert "x@example.com" in values[-1]
+
+
+filler = st.text(alphabet=st.sampled_from(list("abc xyz,.;:\n\t()[]éü😀日")), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(filler, filler, st.sampled_from([CARD, "jane.doe@example.com", ANTHROPIC_KEY]))
+def test_match_is_found_at_its_offset_in_arbitrary_text(
+    engine: Engine, before: str, after: str, secret: str
+) -> None:
+    text = f"{before} {secret} {after}"
+    start = len(before) + 1
+    spans = [(f.start, f.end) for f in engine.scan(text)]
+    assert (start, start + len(secret)) in spans
+
+
+def test_findings_are_sorted_and_disjoint(engine: Engine) -> None:
+    text = " ".join(SAMPLES * 3)
+    findings = engine.scan(text)
+    assert [f.start for f in findings] == sorted(f.start for f in findings)
+    for left, right in itertools.pairwise(findings):
+        assert left.end <= right.start
+
+
+# --- overlaps -----------------------------------------------------------------------------
+
+
+def _digits_detector(detector_id: str, category: Category, regex: str) -> Detector:
+    return Detector(
+        id=detector_id,
+        category=category,
+        description="test",
+        patterns=(Pattern(name="p", regex=regex, confidence=0.5),),
+    )
+
+
+def test_one_card_is_one_finding(engine: Engine) -> None:
+    phone_like = _digits_detector("digits", Category.PHONE, r"(?P<value>\d{4} \d{4})")
+    both = Engine((*BUILTIN_DETECTORS, phone_like), secret=b"k")
+    findings = both.scan(f"card {CARD} end")
+    assert [f.category for f in findings] == [Category.CREDIT_CARD]
+
+
+def test_overlap_prefers_severity_then_priority() -> None:
+    low = _digits_detector("low-one", Category.IP_ADDRESS, r"(?P<value>abc\d+)")
+    high = _digits_detector("high-one", Category.PASSWORD, r"(?P<value>\d+xyz)")
+    engine = Engine((low, high), secret=b"k")
+    findings = engine.scan("abc123xyz and abc9")
+    assert [(f.detector, f.start, f.end) for f in findings] == [
+        ("high-one", 3, 9),
+        ("low-one", 14, 18),
+    ]
+
+
+def test_same_span_from_two_patterns_is_reported_once() -> None:
+    twice = Detector(
+        id="twice",
+        category=Category.API_KEY,
+        description="test",
+        patterns=(
+            Pattern(name="a", regex=r"(?P<value>tok_[a-z]+)", confidence=0.5),
+            Pattern(name="b", regex=r"(?P<value>tok_[a-z]+)", confidence=0.6),
+        ),
+    )
+    findings = Engine((twice,), secret=b"k").scan("x tok_abc y")
+    assert len(findings) == 1 and findings[0].confidence == 0.6
+
+
+# --- batches ------------------------------------------------------------------------------
+
+BATCH = [*SAMPLES, None, "Größe 😀 " + CARD, "a" * 1000 + " jane@example.org"]
+
+
+def test_scan_many_equals_per_row_on_lists(engine: Engine) -> None:
+    expected = [engine.scan(t) if t is not None else [] for t in BATCH]
+    assert engine.scan_many(BATCH) == expected
+
+
+@pytest.mark.parametrize("arrow_type", [pa.string(), pa.large_string()])
+def test_scan_many_equals_per_row_on_arrow(engine: Engine, arrow_type: pa.DataType) -> None:
+    array = pa.array(BATCH, type=arrow_type)
+    expected = [engine.scan(t) if t is not None else [] for t in BATCH]
+    assert engine.scan_many(array) == expected
+    sliced = array.slice(2, 5)
+    assert engine.scan_many(sliced) == expected[2:7]
+    chunked = pa.chunked_array([array.slice(0, 3), array.slice(3)], type=arrow_type)
+    assert engine.scan_many(chunked) == expected
+
+
+def test_scan_many_on_empty_and_all_null_arrays(engine: Engine) -> None:
+    assert engine.scan_many(pa.array([], type=pa.string())) == []
+    assert engine.scan_many(pa.array([None, None], type=pa.string())) == [[], []]
+    assert engine.scan_many([]) == []
+
+
+def test_scan_many_rejects_non_string_arrow(engine: Engine) -> None:
+    with pytest.raises(TypeError):
+        engine.scan_many(pa.array([1, 2]))
+
+
+# --- previews, fingerprints, versions -----------------------------------------------------
+
+
+def test_preview_never_equals_the_match(engine: Engine) -> None:
+    for text in SAMPLES:
+        for finding in engine.scan(text):
+            assert finding.redacted != text[finding.start : finding.end]
+
+
+def test_redact_replaces_every_span(engine: Engine) -> None:
+    text = " / ".join(SAMPLES)
+    redacted = engine.redact(text)
+    assert CARD not in redacted and ANTHROPIC_KEY not in redacted
+    assert "jane.doe@example.com" not in redacted
+    assert "4111 •••• •••• 1111" in redacted and "j•••@example.com" in redacted
+
+
+def test_fingerprint_is_keyed_and_normalized() -> None:
+    one = load_engine(secret=b"one")
+    two = load_engine(secret=b"two")
+    (spaced,) = one.scan(f"card {CARD}")
+    (dashed,) = one.scan("card 4111-1111-1111-1111")
+    (plain,) = one.scan("card 4111111111111111")
+    assert spaced.fingerprint == dashed.fingerprint == plain.fingerprint
+    assert len(spaced.fingerprint) == 64
+    assert two.scan(f"card {CARD}")[0].fingerprint != spaced.fingerprint
+    assert one.fingerprint("4111-1111-1111-1111", "credit-card") == spaced.fingerprint
+
+
+def test_secret_is_required() -> None:
+    with pytest.raises(ValueError, match="secret"):
+        load_engine(secret=b"")
+
+
+def test_ruleset_version_is_stable_and_tracks_rules() -> None:
+    assert load_engine(secret=b"a").ruleset_version == load_engine(secret=b"b").ruleset_version
+    fewer = Engine(BUILTIN_DETECTORS[:-1], secret=b"a")
+    assert fewer.ruleset_version != load_engine(secret=b"a").ruleset_version
+    assert len(fewer.ruleset_version) == 12
+
+
+def test_scan_returns_finding_instances(engine: Engine) -> None:
+    assert all(isinstance(f, Finding) for f in engine.scan(SAMPLES[0]))
+
+
+# --- adversarial input --------------------------------------------------------------------
+
+ADVERSARIAL = [
+    "a",
+    "1",
+    " ",
+    "-",
+    "@",
+    ".",
+    "=",
+    "/",
+    "\\",
+    "x",
+    "A",
+    "é",
+    "😀",
+    "1 ",
+    "1-",
+    "4111 ",
+    "a@",
+    "a.",
+    "sk-ant-api03-",
+    "@a.co ",
+    "1.",
+    "-----BEGIN ",
+    "password=",
+    "a:",
+    "ghp_",
+    "\\n",
+]
+
+
+def _elapsed(engine: Engine, text: str) -> float:
+    began = time.perf_counter()
+    engine.scan(text)
+    return time.perf_counter() - began
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL)
+def test_adversarial_input_is_linear(engine: Engine, unit: str) -> None:
+    small = unit * (256_000 // len(unit))
+    large = unit * (1_024_000 // len(unit))
+    small_time = min(_elapsed(engine, small) for _ in range(2))
+    large_time = _elapsed(engine, large)
+    # 4x the input may take at most ~4x the time; the bound is generous against noise.
+    assert large_time < max(12 * small_time, 0.5), (unit, small_time, large_time)
+    assert large_time < 20.0
