@@ -1,0 +1,125 @@
+"""`claude-compliance keys add` + `run` end to end against the simulator on loopback."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from claude_compliance.cli import main
+from scanners import load_engine
+from tests.conftest import ANCHOR
+from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(args)
+
+
+def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
+    home: Path, sim, sim_server, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_API_URL", sim_server.url)
+    key = sim.keys.compliance
+    assert run_cli(["keys", "add", "--name", "e2e"], monkeypatch, stdin=key + "\n") == 0
+    added = capfd.readouterr()
+    assert "status:        active" in added.out
+    key_id = next(line.split()[1] for line in added.out.splitlines() if line.startswith("id:"))
+
+    start, end = ANCHOR.replace(day=ANCHOR.day - 3).isoformat(), ANCHOR.isoformat()
+    assert run_cli(["run", "--start", start, "--end", end], monkeypatch) == 0
+    first = capfd.readouterr()
+    db = home / "warehouse" / "compliance.duckdb"
+    assert db.exists()
+
+    # Every planted input was scanned, and recall over everything planted of the
+    # categories the engine implements.
+    truth = [e.__dict__ if hasattr(e, "__dict__") else e for e in _truth(sim)]
+    covered = scanned_input_keys(db)
+    uncovered = [e for e in truth if (e["source"], e["source_id"]) not in covered]
+    assert uncovered == []
+    implemented = {d.category.value for d in load_engine(secret=b"x" * 32).detectors}
+    result = recall(db, [e for e in truth if e["category"] in implemented])
+    assert result.planted >= 20
+    assert result.ratio >= 0.95, result.missed[:5]
+    assert {e["source"] for e in truth} == {
+        "chat_message", "chat_file", "project_description", "project_instruction", "project_file",
+    }
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("select finding_id from findings order by 1").fetchall()
+        inputs_before = con.execute("select count(*) from scanned_inputs").fetchall()[0][0]
+        sources = {s for (s,) in con.execute("select distinct source from scanned_inputs").fetchall()}
+    assert sources == {"chat_message", "chat_file", "project_description", "project_instruction", "project_file"}
+
+    # The same range again leaves the same rows: no duplicates.
+    assert run_cli(["run", "--start", start, "--end", end], monkeypatch) == 0
+    second = capfd.readouterr()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select finding_id from findings order by 1").fetchall() == before
+        assert con.execute("select count(*) from scanned_inputs").fetchall()[0][0] == inputs_before
+
+    # Listing keys shows id and fingerprint only.
+    assert run_cli(["keys", "list", "--json"], monkeypatch) == 0
+    listed = capfd.readouterr()
+    assert json.loads(listed.out)[0]["key_id"] == key_id
+
+    # Leak checks: the key plaintext nowhere under the home, nor in any captured output;
+    # no planted value in any published table or view.
+    outputs = [added, first, second, listed]
+    assert files_containing(home, key) == []
+    assert all(key not in o.out and key not in o.err for o in outputs)
+    published = all_text_in_database(db)
+    leaked = sorted({e["value"] for e in truth if e["value"] in published})
+    assert leaked == []
+
+
+def _truth(sim) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return [dataclasses.asdict(e) for e in sim.truth()]
+
+
+def test_keys_add_refuses_bad_keys_and_stores_nothing(
+    home: Path, sim, sim_server, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_API_URL", sim_server.url)
+    cases = {
+        sim.keys.claude_api: "Claude API key",
+        sim.keys.admin: "Admin API key",
+        sim.keys.unknown: "API key is invalid",
+        sim.keys.deactivated: "deactivated",
+        "sk-ant-api01-short": "malformed",
+        "hello": "expected the prefix",
+    }
+    for key, reason in cases.items():
+        assert run_cli(["keys", "add"], monkeypatch, stdin=key + "\n") == 1
+        captured = capfd.readouterr()
+        lines = captured.err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and reason in lines[0], lines
+        assert key not in captured.err + captured.out
+    assert run_cli(["keys", "list", "--json"], monkeypatch) == 0
+    assert json.loads(capfd.readouterr().out) == []
+
+
+def test_keys_add_with_the_api_unreachable_is_one_clear_line(
+    home: Path, sim, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_API_URL", f"http://127.0.0.1:{port}")
+    assert run_cli(["keys", "add"], monkeypatch, stdin=sim.keys.compliance + "\n") == 1
+    err = capfd.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "could not reach the Compliance API" in err[0]
+    assert run_cli(["keys", "list", "--json"], monkeypatch) == 0
+    assert json.loads(capfd.readouterr().out) == []
