@@ -1,0 +1,32 @@
+"""The built-in Compliance API simulator: a synthetic organization served over HTTP.
+
+>>> from claude_compliance.simulator import Simulator, SimConfig, serve
+>>> sim = Simulator(SimConfig(seed=7, users=3, days=2))
+>>> len(sim.truth()) > 0
+True
+"""
+
+from __future__ import annotations
+
+from .api import RequestRecord
+from .config import SimConfig
+from .faults import Fault
+from .keys import SimKeys
+from .server import SimServer, run_server, serve
+from .simulator import Simulator
+from .truth import SOURCES, Decoy, Planted, scanned_input
+
+__all__ = [
+    "SOURCES",
+    "Decoy",
+    "Fault",
+    "Planted",
+    "RequestRecord",
+    "SimConfig",
+    "SimKeys",
+    "SimServer",
+    "Simulator",
+    "run_server",
+    "scanned_input",
+    "serve",
+]

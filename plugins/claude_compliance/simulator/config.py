@@ -1,0 +1,73 @@
+"""The simulator's size and behaviour knobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    """What to generate and how the server behaves.
+
+    The data covers ``[anchor - days, anchor)`` in UTC (``anchor=None`` means today's UTC
+    date). The same seed, anchor and sizes always produce the same data.
+    """
+
+    seed: int = 7
+    users: int = 12
+    days: int = 7
+    anchor: dt.date | None = None
+    orgs: int = 2
+    rate_limit_per_minute: int = 600
+    """Shared budget per parent organization across all keys; 0 turns the limiter off."""
+    chats_per_user_day: float = 0.6
+    """Mean number of chats a user starts per day."""
+    turns_per_chat: int = 3
+    """Mean number of user turns (each answered by the assistant) per chat."""
+    projects_per_org: int = 3
+    plant_rate: float = 0.06
+    """Share of user inputs that carry at least one planted sensitive value."""
+    decoy_rate: float = 0.04
+    """Share of user inputs that carry a decoy (looks sensitive, is not)."""
+    large_file_bytes: int = 1_500_000
+    """Size of the one oversized text file (for client size caps)."""
+    access_event_lag_s: float = 0.0
+    """Delay before a ``compliance_api_accessed`` event becomes visible in the feed."""
+
+    def __post_init__(self) -> None:
+        if self.users < 1 or self.orgs < 1 or self.days < 1:
+            raise ValueError("SimConfig needs at least one user, one org and one day")
+        if self.rate_limit_per_minute < 0:
+            raise ValueError("rate_limit_per_minute must be >= 0 (0 = off)")
+        if not 0.0 <= self.plant_rate <= 1.0 or not 0.0 <= self.decoy_rate <= 1.0:
+            raise ValueError("plant_rate and decoy_rate must be within [0, 1]")
+
+    @property
+    def anchor_date(self) -> dt.date:
+        """The first day after the window (exclusive end)."""
+        return self.anchor if self.anchor is not None else dt.datetime.now(dt.UTC).date()
+
+    @property
+    def window_start(self) -> dt.datetime:
+        day = self.anchor_date - dt.timedelta(days=self.days)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+    @property
+    def window_end(self) -> dt.datetime:
+        day = self.anchor_date
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+    @classmethod
+    def large(cls, seed: int = 7, anchor: dt.date | None = None) -> SimConfig:
+        """About 100k chat messages, for benchmarks (generation takes a few seconds)."""
+        return cls(
+            seed=seed,
+            users=250,
+            days=30,
+            anchor=anchor,
+            orgs=3,
+            chats_per_user_day=1.1,
+            turns_per_chat=3,
+            projects_per_org=20,
+        )

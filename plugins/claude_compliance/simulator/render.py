@@ -1,0 +1,237 @@
+"""Records as the API serialises them (JSON-ready dicts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .model import (
+    Activity,
+    Block,
+    Chat,
+    Document,
+    Message,
+    Organization,
+    Project,
+    SimData,
+    StoredFile,
+    TextBlock,
+    ToolUseBlock,
+    User,
+)
+
+JsonDict = dict[str, object]
+
+
+def ts(value: dt.datetime) -> str:
+    """RFC 3339 UTC with microseconds and ``Z`` (activities, chats, messages, files)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def ts_seconds(value: dt.datetime) -> str:
+    """RFC 3339 UTC to the second (directory records)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ts_offset(value: dt.datetime) -> str:
+    """RFC 3339 with a ``+00:00`` offset (projects): the API mixes precisions and forms."""
+    return value.astimezone(dt.UTC).isoformat()
+
+
+def organization(org: Organization) -> JsonDict:
+    return {"uuid": org.uuid, "name": org.name, "created_at": ts_seconds(org.created_at)}
+
+
+def user(record: User) -> JsonDict:
+    return {
+        "id": record.id,
+        "email": record.email,
+        "full_name": record.full_name,
+        "organization_role": record.organization_role,
+        "created_at": ts_seconds(record.created_at),
+    }
+
+
+def user_ref(data: SimData, user_id: str) -> JsonDict | None:
+    record = data.users_by_id.get(user_id)
+    return {"id": record.id, "email_address": record.email} if record else None
+
+
+def activity(record: Activity) -> JsonDict:
+    out: JsonDict = {
+        "id": record.id,
+        "created_at": ts(record.created_at),
+        "organization_id": record.organization_id,
+        "organization_uuid": record.organization_uuid,
+        "actor": dict(record.actor),
+        "type": record.type,
+    }
+    out.update(record.fields)
+    return out
+
+
+def chat(data: SimData, record: Chat) -> JsonDict:
+    org = data.orgs_by_uuid[record.organization_uuid]
+    return {
+        "id": record.id,
+        "name": record.name,
+        "created_at": ts(record.created_at),
+        "updated_at": ts(record.updated_at),
+        "deleted_at": ts(record.deleted_at) if record.deleted_at else None,
+        "href": f"https://claude.ai/chat/{record.uuid}",
+        "model": record.model,
+        "organization_uuid": org.uuid,
+        "organization_id": org.org_id,
+        "project_id": record.project_id,
+        "user": user_ref(data, record.user_id),
+    }
+
+
+def _clip(value: str, max_chars: int) -> tuple[str, bool]:
+    if max_chars < 0 or len(value) <= max_chars:
+        return value, False
+    return value[:max_chars], True
+
+
+def block(record: Block, tool_use_max: int, tool_result_max: int) -> JsonDict:
+    if isinstance(record, TextBlock):
+        return {"type": "text", "text": record.text, "thinking_redacted": False, "truncated": False}
+    if isinstance(record, ToolUseBlock):
+        clipped, truncated = _clip(record.input, tool_use_max)
+        return {
+            "type": "tool_use",
+            "id": record.id,
+            "name": record.name,
+            "input": clipped,
+            "integration_name": None,
+            "mcp_server_url": None,
+            "truncated": truncated,
+        }
+    clipped, truncated = _clip(record.text, tool_result_max)
+    return {
+        "type": "tool_result",
+        "tool_use_id": record.tool_use_id,
+        "name": record.name,
+        "is_error": record.is_error,
+        "content": [{"type": "text", "text": clipped}],
+        "integration_name": None,
+        "mcp_server_url": None,
+        "truncated": truncated,
+    }
+
+
+def file_ref(record: StoredFile) -> JsonDict:
+    return {
+        "id": record.id,
+        "created_at": ts(record.created_at),
+        "filename": record.filename,
+        "md5": record.md5,
+        "mime_type": record.mime_type,
+        "size_bytes": record.size_bytes,
+    }
+
+
+def message(
+    data: SimData, record: Message, is_deleted: bool, tool_use_max: int, tool_result_max: int
+) -> JsonDict:
+    """A chat message; a chat deleted in claude.ai returns its messages without content."""
+    content = (
+        [] if is_deleted else [block(b, tool_use_max, tool_result_max) for b in record.content]
+    )
+    files = [] if is_deleted else [file_ref(data.files[f]) for f in record.file_ids]
+    return {
+        "id": record.id,
+        "role": record.role,
+        "created_at": ts(record.created_at),
+        "content": content,
+        "files": files if record.role == "user" else None,
+        "generated_files": None,
+        "artifacts": None,
+    }
+
+
+def file_metadata(data: SimData, record: StoredFile) -> JsonDict:
+    chat_ids = [record.chat_id] if record.chat_id else []
+    message_ids = [record.message_id] if record.message_id else []
+    return {
+        "id": record.id,
+        "filename": record.filename,
+        "mime_type": record.mime_type,
+        "size_bytes": record.size_bytes,
+        "md5": record.md5,
+        "created_at": ts(record.created_at),
+        "message_ids": message_ids,
+        "claude_chat_ids": chat_ids,
+    }
+
+
+def project(data: SimData, record: Project) -> JsonDict:
+    org = data.orgs_by_uuid[record.organization_uuid]
+    return {
+        "id": record.id,
+        "name": record.name,
+        "created_at": ts_offset(record.created_at),
+        "updated_at": ts_offset(record.updated_at),
+        "deleted_at": ts_offset(record.deleted_at) if record.deleted_at else None,
+        "is_private": record.is_private,
+        "organization_uuid": org.uuid,
+        "organization_id": org.org_id,
+        "user": user_ref(data, record.user_id),
+    }
+
+
+def project_detail(data: SimData, record: Project) -> JsonDict:
+    out = project(data, record)
+    out.update(
+        {
+            "description": record.description,
+            "instructions": record.instructions,
+            "chats_count": len(data.project_chats(record.id)),
+            "attachments_count": len(data.project_documents(record.id))
+            + len(data.project_files(record.id)),
+        }
+    )
+    return out
+
+
+def attachment(record: Document | StoredFile) -> JsonDict:
+    if isinstance(record, Document):
+        return {
+            "id": record.id,
+            "created_at": ts_offset(record.created_at),
+            "filename": record.filename,
+            "mime_type": "text/plain",
+            "updated_at": None,
+            "type": "project_doc",
+        }
+    return {
+        "id": record.id,
+        "created_at": ts_offset(record.created_at),
+        "filename": record.filename,
+        "mime_type": record.mime_type,
+        "md5": record.md5,
+        "size_bytes": record.size_bytes,
+        "type": "project_file",
+    }
+
+
+def document(data: SimData, record: Document) -> JsonDict:
+    return {
+        "id": record.id,
+        "filename": record.filename,
+        "created_at": ts_offset(record.created_at),
+        "content": record.content,
+        "user": user_ref(data, record.user_id),
+    }
+
+
+def document_metadata(data: SimData, record: Document) -> JsonDict:
+    return {
+        "id": record.id,
+        "claude_project_id": record.project_id,
+        "filename": record.filename,
+        "created_at": ts_offset(record.created_at),
+        "mime_type": "text/plain",
+        "md5": record.md5,
+        "size_bytes": record.size_bytes,
+        "user": user_ref(data, record.user_id),
+    }

@@ -1,0 +1,85 @@
+"""The Simulator: generated organization + Compliance API app + keys, faults and truth."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from .api import ComplianceApp, RequestRecord
+from .config import SimConfig
+from .data import generate
+from .endpoints import Endpoints
+from .faults import Faults
+from .feed import ActivityFeed
+from .keys import KeyRing, SimKeys, standard_keys
+from .model import SimData
+from .ratelimit import RateLimiter
+from .transport import SimTransport
+from .truth import Decoy, Planted, write_jsonl
+
+
+class Simulator:
+    """A deterministic fake of the Compliance API over a synthetic organization.
+
+    >>> sim = Simulator(SimConfig(seed=1, users=2, days=1))
+    >>> import httpx
+    >>> with httpx.Client(transport=sim.transport(), base_url="http://sim") as client:
+    ...     client.get("/v1/compliance/organizations",
+    ...                headers={"x-api-key": sim.keys.compliance}).status_code
+    200
+    """
+
+    def __init__(
+        self, config: SimConfig | None = None, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.config = config or SimConfig()
+        generated = generate(self.config)
+        self.data: SimData = generated.data
+        self._planted = generated.planted
+        self._decoys = generated.decoys
+        self.key_ring = KeyRing(self.config.seed)
+        self.keys: SimKeys = standard_keys(self.key_ring)
+        self.faults = Faults()
+        self.rate_limiter = RateLimiter(self.config.rate_limit_per_minute, clock)
+        self.feed = ActivityFeed(self.data.activities, self.config.access_event_lag_s)
+        self.app = ComplianceApp(
+            Endpoints(self.data, self.feed),
+            self.key_ring,
+            self.rate_limiter,
+            self.faults,
+            self.feed,
+            self.data.parent_uuid,
+            clock=clock,
+            seed=self.config.seed,
+        )
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request served so far (a snapshot)."""
+        return list(self.app.requests)
+
+    def add_key(self, scopes: list[str], active: bool = True) -> str:
+        """Register another Compliance Access Key; returns its plaintext."""
+        return self.key_ring.add(scopes, active)
+
+    def transport(self) -> httpx.BaseTransport:
+        """An in-process transport for ``httpx.Client(transport=...)``."""
+        return SimTransport(self.app)
+
+    def truth(self) -> list[Planted]:
+        """Every planted sensitive value, with its exact location."""
+        return list(self._planted)
+
+    def decoys(self) -> list[Decoy]:
+        """Every look-alike that must not be reported."""
+        return list(self._decoys)
+
+    def write_truth(self, path: Path) -> None:
+        """Write the truth as JSON Lines."""
+        write_jsonl(self._planted, Path(path))
+
+    def write_decoys(self, path: Path) -> None:
+        write_jsonl(self._decoys, Path(path))

@@ -1,0 +1,83 @@
+"""Ground truth: where every planted sensitive value and every decoy sits in the scanned inputs.
+
+Offsets are Python character offsets into the scanned input text of the source, defined as:
+
+- ``chat_message``: the message's ``type == "text"`` content blocks joined by ``"\\n"``;
+- ``chat_file``: the file's content decoded as UTF-8;
+- ``project_description`` / ``project_instruction``: the project's ``description`` /
+  ``instructions``;
+- ``project_file``: the project document's ``content`` or the project file's decoded content.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import SimData
+
+SOURCES = (
+    "chat_message",
+    "chat_file",
+    "project_description",
+    "project_instruction",
+    "project_file",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """One planted sensitive value in one user input."""
+
+    category: str
+    value: str
+    source: str
+    source_id: str
+    chat_id: str | None
+    project_id: str | None
+    user_id: str
+    organization_uuid: str
+    occurred_at: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decoy:
+    """A look-alike that must not be reported (or a real-looking value in an assistant turn)."""
+
+    value: str
+    reason: str
+    source: str
+    source_id: str
+    start: int
+    end: int
+    is_user_input: bool = True
+    """False for assistant turns, which are never scanned."""
+
+
+def write_jsonl(records: Iterable[Planted | Decoy], path: Path) -> None:
+    """Write records as JSON Lines (one object per line, keys in field order)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n")
+
+
+def scanned_input(data: SimData, source: str, source_id: str) -> str:
+    """The input text a scanner sees for ``source`` / ``source_id`` (see module docstring)."""
+    if source == "chat_message":
+        return data.messages[source_id].scanned_text
+    if source == "chat_file":
+        return data.files[source_id].content.decode("utf-8")
+    if source in ("project_description", "project_instruction"):
+        project = data.projects_by_id[source_id]
+        return project.description if source == "project_description" else project.instructions
+    if source == "project_file":
+        if source_id in data.documents:
+            return data.documents[source_id].content
+        return data.files[source_id].content.decode("utf-8")
+    raise ValueError(f"unknown source {source!r}")
