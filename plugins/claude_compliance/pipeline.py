@@ -60,9 +60,7 @@ def extract(
         on_secret(plaintext)
     label = f"{key_id} {record.fingerprint}"
     try:
-        with runtime.client(
-            settings, plaintext, key_label=label, transport=transport
-        ) as api:
+        with runtime.client(settings, plaintext, key_label=label, transport=transport) as api:
             reports = extract_interval(
                 api,
                 settings.lake_dir,
@@ -104,7 +102,7 @@ def active_key_ids(settings: Settings, only: Sequence[str] | None = None) -> lis
     store = runtime.key_store(settings)
     keys = [k.key_id for k in store.active()]
     if only:
-        unknown = [k for k in only if k not in {r.key_id for r in store.list()}]
+        unknown = [k for k in only if k not in {r.key_id for r in store.all()}]
         if unknown:
             raise PipelineError(f"unknown key id(s): {', '.join(unknown)}")
         revoked = [k for k in only if k not in keys]
@@ -137,16 +135,12 @@ def run_range(
     for interval in daily_intervals(start, end):
         for key_id in keys:
             say(f"interval {interval.dt} key {key_id}: extract")
+
+            def tick(table: str, rows: int, k: str = key_id, dt: str = interval.dt) -> None:
+                say(f"interval {dt} key {k}: extract {table} {rows} records")
+
             try:
-                summary = extract(
-                    settings,
-                    key_id,
-                    interval,
-                    transport=transport,
-                    progress=lambda table, rows, k=key_id, i=interval: say(
-                        f"interval {i.dt} key {k}: extract {table} {rows} records"
-                    ),
-                )
+                summary = extract(settings, key_id, interval, transport=transport, progress=tick)
             except PipelineError as exc:
                 failures.append(str(exc))
                 say(f"interval {interval.dt} key {key_id}: FAILED {exc}")

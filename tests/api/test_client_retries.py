@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-
 from claude_compliance.api import (
     AuthenticationError,
     ComplianceClient,
@@ -33,19 +32,32 @@ def client_for(
 
     policy = RetryPolicy(**retry) if retry else RetryPolicy()  # type: ignore[arg-type]
     client = ComplianceClient(
-        KEY, "https://api.test", transport=httpx.MockTransport(handler), retry=policy,
+        KEY,
+        "https://api.test",
+        transport=httpx.MockTransport(handler),
+        retry=policy,
         sleep=waits.append,
     )
     return client, seen
 
 
 def ok(body: dict[str, object] | None = None) -> Callable[[httpx.Request], httpx.Response]:
-    return lambda _r: httpx.Response(200, json=body or {"data": []}, headers={"request-id": "req_ok"})
+    return lambda _r: httpx.Response(
+        200, json=body or {"data": []}, headers={"request-id": "req_ok"}
+    )
 
 
-def error(status: int, *, headers: dict[str, str] | None = None) -> Callable[[httpx.Request], httpx.Response]:
-    body = {"type": "error", "error": {"type": "x_error", "message": f"boom {status}"}, "request_id": f"req_{status}"}
-    return lambda _r: httpx.Response(status, json=body, headers={"request-id": f"req_{status}", **(headers or {})})
+def error(
+    status: int, *, headers: dict[str, str] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    body = {
+        "type": "error",
+        "error": {"type": "x_error", "message": f"boom {status}"},
+        "request_id": f"req_{status}",
+    }
+    return lambda _r: httpx.Response(
+        status, json=body, headers={"request-id": f"req_{status}", **(headers or {})}
+    )
 
 
 def test_429_waits_retry_after_then_succeeds() -> None:
@@ -76,7 +88,12 @@ def test_other_4xx_are_not_retried_and_carry_context() -> None:
     with pytest.raises(AuthenticationError) as info:
         client.get_json("/v1/compliance/organizations", {"limit": 1})
     err = info.value
-    assert (err.method, err.status, err.request_id, err.error_type) == ("GET", 401, "req_401", "x_error")
+    assert (err.method, err.status, err.request_id, err.error_type) == (
+        "GET",
+        401,
+        "req_401",
+        "x_error",
+    )
     assert err.url == "https://api.test/v1/compliance/organizations?limit=1"
     assert "boom 401" in str(err) and KEY not in str(err) and len(seen) == 1
     client, _ = client_for([error(404)], [])
@@ -117,7 +134,11 @@ def test_a_failed_page_never_advances_the_cursor() -> None:
         ok({"data": [{"id": "a2"}], "has_more": False, "first_id": "a2", "last_id": "c2"}),
     ]
     client, seen = client_for(pages, [])
-    items = [i["id"] for p in client.paginate("/v1/compliance/activities", CursorPaginator()) for i in p.items]
+    items = [
+        i["id"]
+        for p in client.paginate("/v1/compliance/activities", CursorPaginator())
+        for i in p.items
+    ]
     assert items == ["a1", "a2"]
     assert [r.url.params.get("after_id") for r in seen] == [None, "c1", "c1"]
 

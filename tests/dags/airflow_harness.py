@@ -45,7 +45,9 @@ def migrate(airflow_home: Path) -> None:
     for pool, slots in (("compliance_api", "4"), ("duckdb_writer", "1")):
         subprocess.run(
             [airflow_bin(), "pools", "set", pool, slots, f"{pool} (tests)"],
-            env=env, check=True, capture_output=True,
+            env=env,
+            check=True,
+            capture_output=True,
         )
 
 

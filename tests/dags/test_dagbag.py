@@ -20,7 +20,8 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag()
-heavy = sorted(m for m in ("dbt", "duckdb", "re2", "scanners", "pyarrow", "claude_compliance.pipeline") if m in sys.modules)
+heavy_modules = ("dbt", "duckdb", "re2", "scanners", "pyarrow", "claude_compliance.pipeline")
+heavy = sorted(m for m in heavy_modules if m in sys.modules)
 print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()},
                   "dags": sorted(bag.dag_ids), "heavy": heavy}))
 """
@@ -32,7 +33,10 @@ def test_dagbag_has_no_import_errors_and_parses_offline(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", PARSE_SCRIPT],
         env=airflow_env(tmp_path / "airflow"),
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["errors"] == {}

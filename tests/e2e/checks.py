@@ -51,7 +51,10 @@ def recall(db: Path, planted: Iterable[dict[str, Any]]) -> Recall:
 
 def scanned_input_keys(db: Path) -> set[tuple[str, str]]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return {(s, i) for s, i in con.execute("select source, source_id from scanned_inputs").fetchall()}
+        return {
+            (s, i)
+            for s, i in con.execute("select source, source_id from scanned_inputs").fetchall()
+        }
 
 
 def all_text_in_database(db: Path) -> str:
@@ -77,8 +80,4 @@ def all_text_in_database(db: Path) -> str:
 
 def files_containing(root: Path, needle: str) -> list[Path]:
     data = needle.encode()
-    return [
-        path
-        for path in root.rglob("*")
-        if path.is_file() and data in path.read_bytes()
-    ]
+    return [path for path in root.rglob("*") if path.is_file() and data in path.read_bytes()]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from claude_compliance.cli import main
+
 from scanners import load_engine
 from tests.conftest import ANCHOR
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
@@ -50,14 +50,26 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
     assert result.planted >= 20
     assert result.ratio >= 0.95, result.missed[:5]
     assert {e["source"] for e in truth} == {
-        "chat_message", "chat_file", "project_description", "project_instruction", "project_file",
+        "chat_message",
+        "chat_file",
+        "project_description",
+        "project_instruction",
+        "project_file",
     }
 
     with duckdb.connect(str(db), read_only=True) as con:
         before = con.execute("select finding_id from findings order by 1").fetchall()
         inputs_before = con.execute("select count(*) from scanned_inputs").fetchall()[0][0]
-        sources = {s for (s,) in con.execute("select distinct source from scanned_inputs").fetchall()}
-    assert sources == {"chat_message", "chat_file", "project_description", "project_instruction", "project_file"}
+        sources = {
+            s for (s,) in con.execute("select distinct source from scanned_inputs").fetchall()
+        }
+    assert sources == {
+        "chat_message",
+        "chat_file",
+        "project_description",
+        "project_instruction",
+        "project_file",
+    }
 
     # The same range again leaves the same rows: no duplicates.
     assert run_cli(["run", "--start", start, "--end", end], monkeypatch) == 0

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, MultiFernet
-
 from claude_compliance.keys.store import KeyStore, KeyStoreError, fingerprint_of
+from cryptography.fernet import Fernet, MultiFernet
 
 KEY = "sk-ant-api01-" + "Ab3" * 30 + "WXYZ"
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from claude_compliance.lake.interval import (
     Interval,
     daily_intervals,
@@ -32,7 +31,7 @@ def test_daily_and_hourly_intervals_share_the_partition_not_the_file_set() -> No
 
 def test_interval_rejects_naive_empty_and_day_crossing_bounds() -> None:
     with pytest.raises(ValueError, match="timezone"):
-        Interval(datetime(2026, 1, 1), datetime(2026, 1, 2))  # noqa: DTZ001
+        Interval(datetime(2026, 1, 1), datetime(2026, 1, 2))
     with pytest.raises(ValueError, match="empty"):
         Interval(utc(2026, 1, 2), utc(2026, 1, 1))
     with pytest.raises(ValueError, match="day boundary"):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import (
@@ -36,8 +35,13 @@ def test_writing_an_interval_twice_leaves_one_copy(tmp_path: Path) -> None:
     schema = RAW["organizations"]
     write_interval(tmp_path, "raw", "organizations", "ck_1", DAY, [org("a"), org("b")], schema)
     write_interval(tmp_path, "raw", "organizations", "ck_1", DAY, [org("a")], schema)
-    files = sorted(p.name for p in data_path(tmp_path, "raw", "organizations", "ck_1", DAY).parent.iterdir())
-    assert files == ["_manifest-20261125T0000_20261126T0000.json", "part-20261125T0000_20261126T0000.parquet"]
+    files = sorted(
+        p.name for p in data_path(tmp_path, "raw", "organizations", "ck_1", DAY).parent.iterdir()
+    )
+    assert files == [
+        "_manifest-20261125T0000_20261126T0000.json",
+        "part-20261125T0000_20261126T0000.parquet",
+    ]
     table = read_interval(tmp_path, "raw", "organizations", "ck_1", DAY, schema)
     assert table.column("organization_uuid").to_pylist() == ["a"]
 
@@ -45,7 +49,13 @@ def test_writing_an_interval_twice_leaves_one_copy(tmp_path: Path) -> None:
 def test_manifest_rows_equal_parquet_rows(tmp_path: Path) -> None:
     schema = RAW["organizations"]
     written = write_interval(
-        tmp_path, "raw", "organizations", "ck_1", DAY, [org("a"), org("b")], schema,
+        tmp_path,
+        "raw",
+        "organizations",
+        "ck_1",
+        DAY,
+        [org("a"), org("b")],
+        schema,
         manifest={"requests": 3},
     )
     manifest = json.loads(manifest_path(tmp_path, "raw", "organizations", "ck_1", DAY).read_text())
@@ -72,7 +82,11 @@ def test_schema_drift_fails_loudly_and_keeps_the_previous_partition(tmp_path: Pa
         write_interval(tmp_path, "raw", "organizations", "ck_1", DAY, bad_type, schema)
     table = read_interval(tmp_path, "raw", "organizations", "ck_1", DAY, schema)
     assert table.column("organization_uuid").to_pylist() == ["a"]
-    leftovers = [p for p in data_path(tmp_path, "raw", "organizations", "ck_1", DAY).parent.iterdir() if p.name.endswith(".tmp")]
+    leftovers = [
+        p
+        for p in data_path(tmp_path, "raw", "organizations", "ck_1", DAY).parent.iterdir()
+        if p.name.endswith(".tmp")
+    ]
     assert leftovers == []
 
 

@@ -205,7 +205,7 @@ class ComplianceClient:
         if status == 429:
             return True
         if status >= 500:
-            return response.headers.get("x-should-retry", "").lower() != "false"
+            return str(response.headers.get("x-should-retry", "")).lower() != "false"
         return False
 
     def _wait(self, seconds: float, reason: str) -> None:
@@ -234,9 +234,9 @@ class ComplianceClient:
             self._sleep(min(wait, 60.0))
 
 
-def _encode_params(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _encode_params(params: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
     """Lists become repeated `name[]=value`; datetimes RFC 3339 with an explicit offset."""
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
     for name, value in params.items():
         if value is None:
             continue
@@ -258,7 +258,7 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def _query_suffix(query: list[tuple[str, str]]) -> str:
+def _query_suffix(query: list[tuple[str, str | int | float | bool | None]]) -> str:
     return "?" + "&".join(f"{k}={v}" for k, v in query) if query else ""
 
 

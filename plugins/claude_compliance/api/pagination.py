@@ -14,7 +14,9 @@ Params = dict[str, Any]
 
 
 class Paginator(Protocol):
-    items_key: str
+    @property
+    def items_key(self) -> str:
+        """The body field holding the page's records."""
 
     def next_params(self, params: Params, body: Mapping[str, Any]) -> Params | None:
         """Parameters for the page after `body`, or None when the walk is complete."""

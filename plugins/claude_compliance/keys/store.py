@@ -151,7 +151,15 @@ class KeyStore:
             raise KeyStoreError(f"no key with id {key_id!r}")
         return _record(row)
 
-    def list(self, *, status: str | None = None) -> list[KeyRecord]:
+    def find(self, plaintext: str) -> KeyRecord | None:
+        """The record of an already registered key, matched by its hash."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                sa.select(keys_table).where(keys_table.c.key_hash == key_hash(plaintext))
+            ).first()
+        return _record(row) if row is not None else None
+
+    def all(self, *, status: str | None = None) -> list[KeyRecord]:
         query = sa.select(keys_table).order_by(keys_table.c.created_at)
         if status:
             query = query.where(keys_table.c.status == status)
@@ -160,7 +168,7 @@ class KeyStore:
 
     def active(self) -> list[KeyRecord]:
         """Keys the sync should run for: every key that is not revoked."""
-        return [k for k in self.list() if k.status != "revoked"]
+        return [k for k in self.all() if k.status != "revoked"]
 
     def reveal(self, key_id: str) -> str:
         """The plaintext key, for the client that needs it. Never log or return it."""

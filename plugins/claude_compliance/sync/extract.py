@@ -186,9 +186,7 @@ def _users(
         )
         for page in pages:
             tracker.page(page.cursor, page.request_id)
-            rows.extend(
-                records.user_row(r, org_id, ctx.key_id, ctx.synced_at) for r in page.items
-            )
+            rows.extend(records.user_row(r, org_id, ctx.key_id, ctx.synced_at) for r in page.items)
     tracker.write(rows)
     return [tracker.report], rows
 
@@ -245,9 +243,7 @@ def _chats(ctx: ExtractContext) -> tuple[list[TableReport], list[dict[str, Any]]
     return [chats_t.report, messages_t.report, files_t.report], chat_rows
 
 
-def _chat_messages(
-    ctx: ExtractContext, tracker: _Tracker, chat_id: str
-) -> list[Mapping[str, Any]]:
+def _chat_messages(ctx: ExtractContext, tracker: _Tracker, chat_id: str) -> list[Mapping[str, Any]]:
     messages: list[Mapping[str, Any]] = []
     pages = ctx.client.paginate(
         f"/v1/compliance/apps/chats/{chat_id}/messages",
@@ -268,6 +264,8 @@ def _chat_file_row(
     is_deleted: bool,
 ) -> dict[str, Any]:
     file_id = str(meta["id"])
+    text: str | None
+    reason: str | None
     if is_deleted:
         text, reason = None, "deleted"
     else:
@@ -356,9 +354,12 @@ def _attachment_row(
 ) -> dict[str, Any]:
     kind = str(item.get("type"))
     user_id = None
+    text: str | None
+    reason: str | None
     if kind == "project_doc":
         document = ctx.client.get_json(f"/v1/compliance/apps/projects/documents/{item['id']}").body
-        text, reason = document.get("content"), None
+        content_value = document.get("content")
+        text, reason = (str(content_value) if content_value is not None else None), None
         user = document.get("user")
         user_id = user.get("id") if isinstance(user, Mapping) else None
         md5 = item.get("md5")

@@ -100,9 +100,7 @@ def message_text(message: Mapping[str, Any]) -> str:
     )
 
 
-def message_row(
-    message: Mapping[str, Any], chat_id: str, key_id: str, synced_at: datetime
-) -> Row:
+def message_row(message: Mapping[str, Any], chat_id: str, key_id: str, synced_at: datetime) -> Row:
     files = message.get("files") or []
     return {
         "message_id": message["id"],
