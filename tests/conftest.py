@@ -37,7 +37,7 @@ def settings(home: Path) -> Settings:
 def sim():  # type: ignore[no-untyped-def]
     from claude_compliance.simulator import SimConfig, Simulator
 
-    return Simulator(SimConfig(seed=11, users=6, days=3, anchor=ANCHOR))
+    return Simulator(SimConfig(seed=11, users=12, days=3, anchor=ANCHOR))
 
 
 @pytest.fixture

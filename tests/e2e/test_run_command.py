@@ -47,7 +47,7 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
     assert uncovered == []
     implemented = {d.category.value for d in load_engine(secret=b"x" * 32).detectors}
     result = recall(db, [e for e in truth if e["category"] in implemented])
-    assert result.planted >= 20
+    assert result.planted >= 10
     assert result.ratio >= 0.95, result.missed[:5]
     assert {e["source"] for e in truth} == {
         "chat_message",

@@ -6,7 +6,10 @@ so the repository stays clean and two homes never share build state.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,16 +55,25 @@ def ensure_schema_files(lake_dir: Path) -> None:
 
 
 def run_dbt(settings: Settings, command: str = "build", *args: str) -> DbtResult:
-    """`dbt <command>` on the project with the home's profile; raises DbtError on failure."""
-    from dbt.cli.main import dbtRunner
+    """`dbt <command>` on the project with the home's profile; raises DbtError on failure.
 
+    dbt runs in a child process: dbt-duckdb keeps its DuckDB connection open for the life of
+    the process, so only a finished process guarantees a checkpointed file to publish (and the
+    caller, an Airflow worker or the CLI, never holds the writer lock).
+    """
     settings.ensure_dirs()
     ensure_schema_files(settings.lake_dir)
-    os.environ["CLAUDE_COMPLIANCE_HOME"] = str(settings.home)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     dbt_dir = settings.home / "dbt"
     project = project_dir()
+    env = {
+        **os.environ,
+        "CLAUDE_COMPLIANCE_HOME": str(settings.home),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
     cli_args = [
+        sys.executable,
+        "-c",
+        "import sys; from dbt.cli.main import cli; sys.exit(cli())",
         command,
         "--project-dir",
         str(project),
@@ -71,21 +83,32 @@ def run_dbt(settings: Settings, command: str = "build", *args: str) -> DbtResult
         str(dbt_dir / "target"),
         "--log-path",
         str(dbt_dir / "logs"),
-        "--quiet",
+        "--log-format",
+        "text",
+        "--no-use-colors",
         *args,
     ]
-    result = dbtRunner().invoke(cli_args)
-    failures: list[str] = []
-    nodes = 0
-    if result.result is not None and hasattr(result.result, "results"):
-        for node in result.result.results:
-            nodes += 1
-            status = str(getattr(node, "status", ""))
-            if status in ("error", "fail", "runtime error"):
-                message = getattr(node, "message", "") or ""
-                failures.append(f"{node.node.unique_id}: {status}: {message}")
-    if not result.success:
-        if result.exception is not None and not failures:
-            raise DbtError(f"dbt {command} failed: {result.exception}")
-        raise DbtError(f"dbt {command} failed: " + "; ".join(failures or ["unknown error"]))
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        cli_args, env=env, capture_output=True, text=True, check=False
+    )
+    failures, nodes = _read_results(dbt_dir / "target" / "run_results.json")
+    if proc.returncode != 0:
+        detail = "; ".join(failures) or _tail(proc.stdout + proc.stderr)
+        raise DbtError(f"dbt {command} failed: {detail}")
     return DbtResult(command=command, nodes=nodes, failures=failures)
+
+
+def _read_results(path: Path) -> tuple[list[str], int]:
+    if not path.exists():
+        return [], 0
+    results = json.loads(path.read_text()).get("results", [])
+    failures = [
+        f"{r.get('unique_id')}: {r.get('status')}: {(r.get('message') or '').strip()}"
+        for r in results
+        if r.get("status") in ("error", "fail", "runtime error")
+    ]
+    return failures, len(results)
+
+
+def _tail(output: str, lines: int = 15) -> str:
+    return " | ".join(line.strip() for line in output.strip().splitlines()[-lines:])
