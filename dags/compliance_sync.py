@@ -1,0 +1,82 @@
+"""Compliance sync: extract → scan → dbt build → publish, one data interval per run.
+
+Runs daily by default (`CLAUDE_COMPLIANCE_SYNC_CRON`, e.g. `0 * * * *` for hourly alerts);
+the partition comes from `data_interval_start`, so scheduled runs, re-runs and
+`airflow backfill create` all write the same layout. Tasks pass key ids and counts, never
+key material; decrypted keys are masked in task logs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pendulum
+from airflow.sdk import dag, get_current_context, task
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+
+def _interval() -> Any:
+    from claude_compliance.lake.interval import Interval
+
+    context = get_current_context()
+    return Interval(context["data_interval_start"], context["data_interval_end"])
+
+
+@dag(
+    dag_id="compliance_sync",
+    schedule=CronDataIntervalTimetable(
+        os.environ.get("CLAUDE_COMPLIANCE_SYNC_CRON", "0 0 * * *"), timezone="UTC"
+    ),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=4,
+    tags=["compliance"],
+    doc_md=__doc__,
+)
+def compliance_sync() -> None:
+    @task
+    def list_keys() -> list[str]:
+        """The active (non-revoked) keys; a revoked key is never synced."""
+        from claude_compliance.pipeline import active_key_ids
+        from claude_compliance.settings import Settings
+
+        return active_key_ids(Settings.from_env())
+
+    @task(pool="compliance_api", retries=1)
+    def extract(key_id: str) -> dict[str, Any]:
+        from airflow.sdk.log import mask_secret
+
+        from claude_compliance.pipeline import extract as extract_stage
+        from claude_compliance.settings import Settings
+
+        summary = extract_stage(Settings.from_env(), key_id, _interval(), on_secret=mask_secret)
+        return {"key_id": key_id, "records": summary.records, "requests": summary.requests}
+
+    @task
+    def scan(extracted: dict[str, Any]) -> dict[str, Any]:
+        from claude_compliance.pipeline import scan as scan_stage
+        from claude_compliance.settings import Settings
+
+        result = scan_stage(Settings.from_env(), extracted["key_id"], _interval())
+        return {"key_id": extracted["key_id"], "inputs": result.inputs, "findings": result.findings}
+
+    @task(pool="duckdb_writer")
+    def dbt_build(scans: list[dict[str, Any]]) -> int:
+        from claude_compliance.pipeline import build
+        from claude_compliance.settings import Settings
+
+        return build(Settings.from_env()).nodes
+
+    @task(pool="duckdb_writer")
+    def publish(_nodes: int) -> str:
+        from claude_compliance.pipeline import publish as publish_stage
+        from claude_compliance.settings import Settings
+
+        return str(publish_stage(Settings.from_env()))
+
+    scanned = scan.expand(extracted=extract.expand(key_id=list_keys()))
+    publish(dbt_build(scanned))
+
+
+compliance_sync()
