@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from claude_compliance.settings import Settings
 from cryptography.fernet import Fernet
+
+from claude_compliance.settings import Settings
 
 ANCHOR = date(2026, 11, 20)  # simulated data covers [ANCHOR - days, ANCHOR)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
 from claude_compliance.api import (
     AuthenticationError,
     ComplianceClient,

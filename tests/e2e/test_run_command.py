@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from claude_compliance.cli import main
 
+from claude_compliance.cli import main
 from scanners import load_engine
 from tests.conftest import ANCHOR
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from claude_compliance.keys.store import KeyStore, KeyStoreError, fingerprint_of
 from cryptography.fernet import Fernet, MultiFernet
+
+from claude_compliance.keys.store import KeyStore, KeyStoreError, fingerprint_of
 
 KEY = "sk-ant-api01-" + "Ab3" * 30 + "WXYZ"
 

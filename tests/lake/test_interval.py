@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from claude_compliance.lake.interval import (
     Interval,
     daily_intervals,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import (
