@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from claude_compliance.simulator import SimConfig, Simulator
 
 ANCHOR = dt.date(2026, 3, 10)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import httpx
 import pytest
+
 from claude_compliance.simulator import Simulator
 
 from .conftest import make_client

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
+
 from claude_compliance.simulator import SOURCES, SimConfig, Simulator, scanned_input
 from claude_compliance.simulator.data import UNKNOWN_ACTIVITY_TYPES, UNKNOWN_FIELD
 from claude_compliance.simulator.endpoints import catalogue_types

@@ -8,6 +8,7 @@ import hashlib
 from urllib.parse import unquote
 
 import httpx
+
 from claude_compliance.simulator import Simulator
 from claude_compliance.simulator.data import UNKNOWN_FIELD
 

@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+
 from claude_compliance.simulator import Simulator
 
 from .conftest import SMALL, make_client

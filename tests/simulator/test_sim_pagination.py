@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from claude_compliance.simulator import SimConfig, Simulator
 
 from .conftest import SMALL, make_client

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from claude_compliance.simulator import SimConfig, Simulator, run_server, serve
 from claude_compliance.simulator.server import write_keys
 

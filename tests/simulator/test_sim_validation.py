@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+
 from claude_compliance.simulator import Simulator
 
 BASE = "/v1/compliance"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from claude_compliance.simulator import Simulator
 
 BASE = "/v1/compliance"

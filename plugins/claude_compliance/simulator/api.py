@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 PREFIX = "/v1/compliance"
 ID = r"([^/]+)"
+SETTINGS_PATH = re.compile(f"^{PREFIX}/organizations/{ID}/settings$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,17 @@ def _routes(endpoints: Endpoints) -> list[Route]:
     table: list[tuple[str, tuple[str, ...], Callable[[Call], Response]]] = [
         ("/organizations", ORG_DATA_SCOPES, endpoints.organizations),
         (f"/organizations/{ID}/users", USER_DATA_SCOPES, endpoints.users),
+        (f"/organizations/{ID}/roles", ORG_DATA_SCOPES, endpoints.roles),
+        (f"/organizations/{ID}/roles/{ID}", ORG_DATA_SCOPES, endpoints.role),
+        (
+            f"/organizations/{ID}/roles/{ID}/permissions",
+            ORG_DATA_SCOPES,
+            endpoints.role_permissions,
+        ),
+        (f"/organizations/{ID}/settings", ORG_DATA_SCOPES, endpoints.settings),
+        ("/groups", ORG_DATA_SCOPES, endpoints.groups),
+        (f"/groups/{ID}", ORG_DATA_SCOPES, endpoints.group),
+        (f"/groups/{ID}/members", USER_DATA_SCOPES, endpoints.group_members),
         ("/activities", ACTIVITIES_SCOPES, endpoints.activities),
         ("/apps/chats", USER_DATA_SCOPES, endpoints.chats),
         (f"/apps/chats/files/{ID}", USER_DATA_SCOPES, endpoints.file_metadata),
@@ -75,6 +87,7 @@ def _routes(endpoints: Endpoints) -> list[Route]:
         (f"/apps/projects/documents/{ID}/metadata", USER_DATA_SCOPES, endpoints.document_metadata),
         (f"/apps/projects/{ID}", USER_DATA_SCOPES, endpoints.project),
         (f"/apps/projects/{ID}/attachments", USER_DATA_SCOPES, endpoints.project_attachments),
+        (f"/apps/projects/{ID}/collaborators", USER_DATA_SCOPES, endpoints.project_collaborators),
     ]
     return [
         Route(re.compile(f"^{PREFIX}{path}$"), scopes, handler) for path, scopes, handler in table
@@ -153,6 +166,9 @@ class ComplianceApp:
         try:
             key = self.keys.authenticate(_presented_key(environ))
         except AuthError as err:
+            if err.status == 404 and SETTINGS_PATH.match(path):
+                # the settings endpoint answers unauthenticated requests with 401 (spec §5.11)
+                return None, _error(401, "API key is invalid.", request_id)
             return None, _error(err.status, err.message, request_id)
         budget = self.limiter.take(self.parent_uuid)
         if budget is not None and not budget.is_allowed:

@@ -67,7 +67,7 @@ class SimConfig:
             days=30,
             anchor=anchor,
             orgs=3,
-            chats_per_user_day=1.1,
+            chats_per_user_day=2.0,
             turns_per_chat=3,
             projects_per_org=20,
         )

@@ -13,9 +13,10 @@ from typing import TypeVar
 from urllib.parse import quote
 
 from . import render
+from .directory import Collaborator, Directory, Group, Role
 from .errors import ApiError, bad_request, not_found
 from .feed import ActivityFeed
-from .keys import READ_ACTIVITIES, READ_ORG_AUDIT, READ_ORG_DATA, READ_USER_DATA
+from .keys import READ_ACTIVITIES, READ_ORG_AUDIT, READ_ORG_DATA, READ_USER_DATA, KeyRing
 from .model import (
     Activity,
     Chat,
@@ -111,9 +112,13 @@ def _ordered_cursors(page: Page[T], token: Callable[[T], str]) -> dict[str, obje
 class Endpoints:
     """One method per endpoint; each returns a Response or raises ApiError."""
 
-    def __init__(self, data: SimData, feed: ActivityFeed) -> None:
+    def __init__(
+        self, data: SimData, feed: ActivityFeed, directory: Directory, keys: KeyRing
+    ) -> None:
         self.data = data
         self.feed = feed
+        self.directory = directory
+        self.keys = keys
         self.known_types = catalogue_types() | {a.type for a in data.activities}
         self.chats_by_updated = sorted(data.chats, key=_updated_key)
         self.org_aliases = {o.uuid: o.uuid for o in data.orgs} | {
@@ -162,6 +167,126 @@ class Endpoints:
             limit=limit,
         )
         return Response(200, _token_envelope(page, _created_key, bound, render.user))
+
+    def org_or_404(self, org_uuid: str) -> str:
+        if org_uuid not in self.data.orgs_by_uuid:
+            raise not_found(
+                f'The "{org_uuid}" organization does not exist or the requester is not '
+                "authorized to access it."
+            )
+        return org_uuid
+
+    def roles(self, call: Call) -> Response:
+        org_uuid = self.org_or_404(call.path_params[0])
+        query = Query(call.query_pairs, {"limit", "page"})
+        limit = query.limit(500, 1000)
+        bound = {"r": "roles", "o": org_uuid}
+        records = sorted(
+            (r for r in self.directory.roles if r.organization_uuid == org_uuid), key=_created_key
+        )
+        page = cursor_page(
+            records, _created_key, descending=False, after=_page_token(query, bound), limit=limit
+        )
+        return Response(200, _token_envelope(page, _created_key, bound, render.role))
+
+    def role_record(self, call: Call) -> Role:
+        org_uuid = self.org_or_404(call.path_params[0])
+        role = next(
+            (
+                r
+                for r in self.directory.roles
+                if r.id == call.path_params[1] and r.organization_uuid == org_uuid
+            ),
+            None,
+        )
+        if role is None:
+            raise not_found("Role not found.")
+        return role
+
+    def role(self, call: Call) -> Response:
+        Query(call.query_pairs, set())
+        return Response(200, render.role(self.role_record(call)))
+
+    def role_permissions(self, call: Call) -> Response:
+        query = Query(call.query_pairs, {"limit", "page"})
+        role = self.role_record(call)
+        limit = query.limit(500, 1000)
+        bound = {"r": "permissions", "o": role.id}
+        # permissions have no timestamp: position them by the role's time and their index
+        keyed = [((role.created_at, f"{i:06d}"), p) for i, p in enumerate(role.permissions)]
+        page = cursor_page(
+            keyed, lambda kp: kp[0], descending=False, after=_page_token(query, bound), limit=limit
+        )
+        return Response(
+            200, _token_envelope(page, lambda kp: kp[0], bound, lambda kp: render.permission(kp[1]))
+        )
+
+    def groups(self, call: Call) -> Response:
+        query = Query(call.query_pairs, {"limit", "page", "name_prefix"})
+        limit = query.limit(500, 1000)
+        prefix = query.string("name_prefix") or ""
+        bound = {"r": "groups", "n": prefix}
+        records = sorted(
+            (g for g in self.directory.groups if g.name.startswith(prefix)), key=_created_key
+        )
+        page = cursor_page(
+            records, _created_key, descending=False, after=_page_token(query, bound), limit=limit
+        )
+        return Response(200, _token_envelope(page, _created_key, bound, render.group))
+
+    def group_record(self, group_id: str) -> Group:
+        group = next((g for g in self.directory.groups if g.id == group_id), None)
+        if group is None:
+            raise not_found("Group not found.")
+        return group
+
+    def group(self, call: Call) -> Response:
+        Query(call.query_pairs, set())
+        return Response(200, render.group(self.group_record(call.path_params[0])))
+
+    def group_members(self, call: Call) -> Response:
+        query = Query(call.query_pairs, {"limit", "page"})
+        group = self.group_record(call.path_params[0])
+        limit = query.limit(500, 1000)
+        bound = {"r": "members", "g": group.id}
+        members = [self.data.users_by_id[u] for u in group.member_ids]
+
+        def key(user: User) -> SortKey:
+            return (group.created_at, user.id)
+
+        page = cursor_page(
+            members, key, descending=False, after=_page_token(query, bound), limit=limit
+        )
+        return Response(
+            200, _token_envelope(page, key, bound, lambda u: render.member(u, group.created_at))
+        )
+
+    def settings(self, call: Call) -> Response:
+        Query(call.query_pairs, set())
+        org_uuid = call.path_params[0]
+        if org_uuid not in self.data.orgs_by_uuid:
+            raise not_found(f"organization `{org_uuid}` not found in this organization's hierarchy")
+        keys = sorted(
+            (k for k in self.keys.all() if not k.is_admin_key), key=lambda k: k.created_at
+        )
+        return Response(200, render.settings(org_uuid, keys))
+
+    def project_collaborators(self, call: Call) -> Response:
+        (project_id,) = call.path_params
+        query = Query(call.query_pairs, {"limit", "page"})
+        if project_id not in self.data.projects_by_id:
+            raise not_found("No project is found with the provided id.")
+        limit = query.limit(20, 100)
+        bound = {"r": "collaborators", "p": project_id}
+        grants = self.directory.collaborators.get(project_id, ())
+
+        def key(grant: Collaborator) -> SortKey:
+            return (grant.granted_at, f"{grant.kind}:{grant.subject}")
+
+        page = cursor_page(
+            list(grants), key, descending=False, after=_page_token(query, bound), limit=limit
+        )
+        return Response(200, _token_envelope(page, key, bound, render.collaborator))
 
     # --- activity feed --------------------------------------------------------------------------
 
@@ -482,7 +607,9 @@ def _org_key(record: Organization) -> SortKey:
     return (record.created_at, record.uuid)
 
 
-def _created_key(record: User | Chat | Message | Project | Document | StoredFile) -> SortKey:
+def _created_key(
+    record: User | Chat | Message | Project | Document | StoredFile | Role | Group,
+) -> SortKey:
     return (record.created_at, record.id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import random
 import threading
@@ -29,6 +30,9 @@ class ApiKey:
     is_active: bool
     fingerprint: str
     """SHA-256 of the plaintext; the plaintext itself is not kept in the registry."""
+    is_admin_key: bool
+    """An Admin API key (``sk-ant-admin01-``) rather than a Compliance Access Key."""
+    created_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,8 @@ def _fingerprint(plaintext: str) -> str:
 class KeyRing:
     """The parent organization's keys, looked up by fingerprint."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, created_at: dt.datetime) -> None:
+        self._created_at = created_at
         self._rng = random.Random(f"keys:{seed}")  # noqa: S311 - reproducible synthetic data
         self._ids = IdFactory(f"keys:{seed}")
         self._by_fingerprint: dict[str, ApiKey] = {}
@@ -95,6 +100,8 @@ class KeyRing:
                 scopes=tuple(scopes),
                 is_active=active,
                 fingerprint=_fingerprint(plaintext),
+                is_admin_key=prefix == ADMIN_PREFIX,
+                created_at=self._created_at + dt.timedelta(hours=len(self._by_fingerprint)),
             )
             self._by_fingerprint[key.fingerprint] = key
             return plaintext

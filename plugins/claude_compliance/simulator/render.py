@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .directory import Collaborator, Group, Permission, Role
+from .keys import ApiKey
 from .model import (
     Activity,
     Block,
@@ -234,4 +236,99 @@ def document_metadata(data: SimData, record: Document) -> JsonDict:
         "md5": record.md5,
         "size_bytes": record.size_bytes,
         "user": user_ref(data, record.user_id),
+    }
+
+
+def role(record: Role) -> JsonDict:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "description": record.description,
+        "created_at": ts(record.created_at),
+        "updated_at": ts(record.updated_at),
+    }
+
+
+def permission(record: Permission) -> JsonDict:
+    return {
+        "action": record.action,
+        "resource_id": record.resource_id,
+        "resource_type": record.resource_type,
+    }
+
+
+def group(record: Group) -> JsonDict:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "description": record.description,
+        "source_type": record.source_type,
+        "roles": list(record.role_ids),
+        "created_at": ts(record.created_at),
+        "updated_at": ts(record.updated_at),
+    }
+
+
+def member(record: User, added_at: dt.datetime) -> JsonDict:
+    return {
+        "user_id": record.id,
+        "email": record.email,
+        "created_at": ts(added_at),
+        "updated_at": None,
+    }
+
+
+def collaborator(record: Collaborator) -> JsonDict:
+    subject_field = {
+        "user": "user_id",
+        "group": "group_id",
+        "organization": "organization_uuid",
+        "organization_role": "organization_role",
+    }[record.kind]
+    return {
+        "type": record.kind,
+        subject_field: record.subject,
+        "role": record.role,
+        "granted_at": ts(record.granted_at),
+    }
+
+
+SETTING_ROWS: tuple[JsonDict, ...] = (
+    {
+        "name": "data_retention_periods",
+        "type": "data_retention",
+        "value": {
+            "chat": {"type": "fixed", "timescale": "day", "duration": 90},
+            "project": {"type": "indefinite"},
+        },
+    },
+    {"name": "content_redaction_enabled", "type": "boolean", "value": False},
+    {"name": "chat_enabled", "type": "boolean", "value": True},
+    {"name": "web_search_enabled", "type": "boolean", "value": True},
+    {"name": "sso_enabled", "type": "boolean", "value": True},
+    {"name": "account_session_duration_seconds", "type": "integer", "value": 86400},
+    {"name": "allowed_invite_domains", "type": "string_list", "value": ["acme-analytics.test"]},
+    {"name": "sso_provisioning_mode", "type": "provisioning_mode", "value": "scim_advanced"},
+)
+
+
+def settings(org_uuid: str, keys: list[ApiKey]) -> JsonDict:
+    """Effective settings of a linked organization; ``api_keys`` lists the parent's keys."""
+    return {
+        "type": "effective_organization_settings",
+        "organization_id": org_uuid,
+        "settings": [dict(row) for row in SETTING_ROWS],
+        "api_keys": [
+            {
+                "type": "compliance_api_key",
+                "id": k.id,
+                "name": k.name,
+                "scopes": list(k.scopes),
+                "is_active": k.is_active,
+                "created_at": ts_seconds(k.created_at),
+                "created_by_id": None,
+                "expires_at": None,
+            }
+            for k in keys
+        ],
     }

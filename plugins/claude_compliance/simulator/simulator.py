@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import httpx
 from .api import ComplianceApp, RequestRecord
 from .config import SimConfig
 from .data import generate
+from .directory import build_directory
 from .endpoints import Endpoints
 from .faults import Faults
 from .feed import ActivityFeed
@@ -40,13 +42,15 @@ class Simulator:
         self.data: SimData = generated.data
         self._planted = generated.planted
         self._decoys = generated.decoys
-        self.key_ring = KeyRing(self.config.seed)
+        keys_created_at = self.config.window_start - dt.timedelta(days=30)
+        self.key_ring = KeyRing(self.config.seed, keys_created_at)
         self.keys: SimKeys = standard_keys(self.key_ring)
         self.faults = Faults()
         self.rate_limiter = RateLimiter(self.config.rate_limit_per_minute, clock)
         self.feed = ActivityFeed(self.data.activities, self.config.access_event_lag_s)
+        self.directory = build_directory(self.data, self.config.seed)
         self.app = ComplianceApp(
-            Endpoints(self.data, self.feed),
+            Endpoints(self.data, self.feed, self.directory, self.key_ring),
             self.key_ring,
             self.rate_limiter,
             self.faults,
