@@ -135,3 +135,32 @@ def test_faults_can_be_cleared_and_validated() -> None:
         assert client.get(ORGS).status_code == 200
     with pytest.raises(ValueError):
         sim.faults.add(status=200)
+
+
+def test_disabled_api_answers_400_everywhere() -> None:
+    sim = Simulator(SMALL)
+    sim.set_enabled(False)
+    with make_client(sim, sim.keys.compliance) as client:
+        response = client.get(ORGS)
+        sim.set_enabled(True)
+        assert client.get(ORGS).status_code == 200
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        "Compliance API is not enabled for this organization"
+    )
+
+
+def test_access_events_become_visible_after_the_lag() -> None:
+    clock = FakeClock()
+    sim = Simulator(dataclasses.replace(SMALL, access_event_lag_s=1.0), clock=clock)
+    params = {"activity_types[]": "compliance_api_accessed"}
+    with make_client(sim, sim.keys.compliance) as client:
+        first = client.get("/v1/compliance/activities", params=params).json()["data"]
+        assert first == []
+        clock.now += 0.5
+        assert client.get("/v1/compliance/activities", params=params).json()["data"] == []
+        clock.now += 1.0
+        events = client.get("/v1/compliance/activities", params=params).json()["data"]
+    assert len(events) == 2  # the first two calls, not the one that is being served
+    created = [dt.datetime.fromisoformat(e["created_at"]).timestamp() for e in events]
+    assert created == sorted(created, reverse=True)

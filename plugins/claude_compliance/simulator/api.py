@@ -121,6 +121,8 @@ class ComplianceApp:
         self.clock = clock
         self.routes = _routes(endpoints)
         self.requests: list[RequestRecord] = []
+        self.is_enabled = True
+        """False emulates a tenant whose Compliance API is turned off (400 everywhere)."""
         self._ids = IdFactory(f"requests:{seed}")
         self._lock = threading.Lock()
 
@@ -170,6 +172,9 @@ class ComplianceApp:
                 # the settings endpoint answers unauthenticated requests with 401 (spec §5.11)
                 return None, _error(401, "API key is invalid.", request_id)
             return None, _error(err.status, err.message, request_id)
+        if not self.is_enabled:
+            message = "Compliance API is not enabled for this organization"
+            return key, _error(400, message, request_id)
         budget = self.limiter.take(self.parent_uuid)
         if budget is not None and not budget.is_allowed:
             message = (

@@ -65,6 +65,10 @@ class Simulator:
         """Every request served so far (a snapshot)."""
         return list(self.app.requests)
 
+    def set_enabled(self, is_enabled: bool) -> None:
+        """Turn the tenant's Compliance API on or off (off: every call answers 400)."""
+        self.app.is_enabled = is_enabled
+
     def add_key(self, scopes: list[str], active: bool = True) -> str:
         """Register another Compliance Access Key; returns its plaintext."""
         return self.key_ring.add(scopes, active)
