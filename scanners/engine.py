@@ -266,6 +266,10 @@ class Engine:
             confidence = detector.check(candidate)
             if confidence is None:
                 continue
+            # A check may narrow the span (trailing punctuation after a password).
+            start, end = candidate.start, candidate.end
+            if start >= end:
+                continue
             if candidate.has_context:
                 confidence += detector.context_boost
             elif pattern.requires_context:

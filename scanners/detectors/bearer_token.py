@@ -1,0 +1,75 @@
+"""Bearer tokens: Authorization: Bearer headers, JWTs anywhere, Google OAuth ya29. tokens."""
+
+from __future__ import annotations
+
+from scanners.detectors.base import Candidate, Detector, Pattern
+from scanners.detectors.common import is_placeholder, is_template, shannon_entropy
+from scanners.masking import mask_middle
+from scanners.model import Category
+from scanners.validators import jwt
+
+# RFC 6750 section 2.1: "Bearer" 1*SP b64token.
+_BEARER = r"\b(?i:bearer)[ \t]+(?P<value>[A-Za-z0-9\-._~+/]{16}[A-Za-z0-9\-._~+/]*=*)"
+# RFC 7519 compact JWS: base64url(header) . base64url(payload) . base64url(signature);
+# a JSON header starts with {" so its base64url starts with eyJ.
+_JWT = r"(?P<value>eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]*)"
+# Google OAuth 2.0 access tokens.
+_GOOGLE = r"\b(?P<value>ya29\.[0-9A-Za-z_\-]{20}[0-9A-Za-z_\-]*)"
+
+
+def _check(candidate: Candidate) -> float | None:
+    value = candidate.value
+    name = candidate.pattern.name
+    if name == "jwt":
+        if not jwt.is_valid(value):
+            return None
+        return candidate.pattern.confidence
+    if is_placeholder(value) or is_template(value):
+        return None
+    if name == "bearer":
+        if value.count(".") == 2 and value.startswith("eyJ") and not jwt.is_valid(value):
+            return None
+        if shannon_entropy(value) < 3.0:
+            return None
+        return candidate.pattern.confidence
+    if shannon_entropy(value) < 3.5:
+        return None
+    return candidate.pattern.confidence
+
+
+_JWT_EXAMPLE = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l"
+    "IiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+DETECTOR = Detector(
+    id="bearer-token",
+    category=Category.BEARER_TOKEN,
+    description="Bearer token, JSON Web Token or Google OAuth access token",
+    patterns=(
+        Pattern(name="bearer", regex=_BEARER, confidence=0.85),
+        Pattern(name="jwt", regex=_JWT, confidence=0.9),
+        Pattern(name="google-oauth", regex=_GOOGLE, confidence=0.9),
+    ),
+    context=("authorization", "bearer", "token", "jwt", "id_token", "access_token", "cookie"),
+    context_boost=0.05,
+    check=_check,
+    mask=lambda value: mask_middle(value, 6, 4),
+    true_positives=(
+        "Authorization: Bearer 8f3kQ2xZ9vL1mN7pR4tY6wA0",
+        "curl -H 'Authorization: Bearer AbC123xYz789LmN456QrS0' https://api.example.com",
+        f"Cookie: session={_JWT_EXAMPLE}; theme=dark",
+        f'{{"id_token": "{_JWT_EXAMPLE}"}}',
+        f'"headers": [{{"name": "authorization", "value": "Bearer {_JWT_EXAMPLE}"}}]',
+        "token ya29.a0AfH6SMBx3kP9qZ-7vLmN2oR4tY6wA8cE0gI1",
+    ),
+    false_positives=(
+        "Authorization: Bearer <token>",
+        "Authorization: Bearer ${TOKEN}",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN",
+        "Authorization: Bearer eyJhbGciOi...",
+        "Bearer aaaaaaaaaaaaaaaaaaaaaaaa",
+        "eyJub3QiOiJhIGp3dCJ9x.bm90IGpzb24gYXQgYWxs.c2ln",
+        "the bearer of this letter is trusted",
+    ),
+)
