@@ -291,3 +291,9 @@ def test_tiny_configurations_still_cover_every_category(seed: int) -> None:
     for entry in tiny.truth():
         text = scanned_input(tiny.data, entry.source, entry.source_id)
         assert text[entry.start : entry.end] == entry.value
+
+
+def test_plant_rate_zero_plants_nothing() -> None:
+    clean = Simulator(dataclasses.replace(SMALL, plant_rate=0.0, decoy_rate=0.0))
+    assert clean.truth() == []
+    assert all(not d.is_user_input for d in clean.decoys())

@@ -142,7 +142,8 @@ class _Planter:
         rng.shuffle(self.decoy_queue)
 
     def plants(self, force: bool = False, prefer: tuple[str, ...] = ()) -> list[str]:
-        if not (force or self._rng.random() < self.plant_rate):
+        """Kinds to plant in the next input; ``force`` guarantees coverage unless rate is 0."""
+        if self.plant_rate <= 0 or not (force or self._rng.random() < self.plant_rate):
             return []
         if prefer:
             kind = next((k for k in self.queue if k in prefer), self._rng.choice(prefer))
@@ -452,7 +453,11 @@ class _Generator:
                     {"claude_file_id": file_id, "claude_project_id": project.id, "filename": None},
                 )
                 updated = max(updated, at)
-            if self.planter.queue and index == len(self.projects) - 1:
+            if (
+                self.planter.plant_rate > 0
+                and self.planter.queue
+                and index == len(self.projects) - 1
+            ):
                 updated = max(updated, self.leftovers(project, owner))
             self.activity(
                 project.created_at,

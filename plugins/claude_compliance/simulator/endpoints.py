@@ -87,6 +87,17 @@ def _page_token(query: Query, bound_to: dict[str, str]) -> SortKey | None:
     return key
 
 
+def _cursor(query: Query, name: str, bound_to: dict[str, str]) -> SortKey | None:
+    """A chats / messages cursor (``after_id`` or ``before_id``) issued for ``bound_to``."""
+    raw = query.string(name)
+    if raw is None:
+        return None
+    key = parse_key_token(raw, bound_to)
+    if key is None:
+        raise bad_request(f"Invalid pagination cursor for '{name}'")
+    return key
+
+
 def _token_envelope(
     page: Page[T],
     key: Callable[[T], SortKey],
@@ -149,13 +160,8 @@ class Endpoints:
         return Response(200, _token_envelope(page, _org_key, bound, render.organization))
 
     def users(self, call: Call) -> Response:
-        (org_uuid,) = call.path_params
         query = Query(call.query_pairs, {"limit", "page"})
-        if org_uuid not in self.data.orgs_by_uuid:
-            raise not_found(
-                f'The "{org_uuid}" organization does not exist or the requester is not '
-                "authorized to access it."
-            )
+        org_uuid = self.org_or_404(call.path_params[0])
         limit = query.limit(500, 1000)
         bound = {"r": "users", "o": org_uuid}
         members = [u for u in self.data.users if u.organization_uuid == org_uuid]
@@ -415,14 +421,7 @@ class Endpoints:
                 raise bad_request("created_at filters require order_by=created_at.")
         orgs = self.org_filter(query)
         bound = {"k": order_by}
-        cursors = {}
-        for name in ("after_id", "before_id"):
-            raw = query.string(name)
-            if raw is not None:
-                parsed = parse_key_token(raw, bound)
-                if parsed is None:
-                    raise bad_request(f"Invalid pagination cursor for '{name}'")
-                cursors[name] = parsed
+        after, before = _cursor(query, "after_id", bound), _cursor(query, "before_id", bound)
 
         def keep(c: Chat) -> bool:
             return (
@@ -439,8 +438,8 @@ class Endpoints:
             [c for c in source if keep(c)],
             key,
             descending=False,
-            after=cursors.get("after_id"),
-            before=cursors.get("before_id"),
+            after=after,
+            before=before,
             limit=limit,
         )
         body: dict[str, object] = {"data": [render.chat(self.data, c) for c in page.items]}
@@ -472,14 +471,7 @@ class Endpoints:
         tool_result_max = query.integer("tool_result_max_chars", 10000, -1, None)
         tool_use_max = query.integer("tool_use_input_max_chars", 10000, -1, None)
         bound = {"k": "created_at", "c": chat_id}
-        cursors = {}
-        for name in ("after_id", "before_id"):
-            raw = query.string(name)
-            if raw is not None:
-                parsed = parse_key_token(raw, bound)
-                if parsed is None:
-                    raise bad_request(f"Invalid pagination cursor for '{name}'")
-                cursors[name] = parsed
+        after, before = _cursor(query, "after_id", bound), _cursor(query, "before_id", bound)
         messages = [
             m
             for m in self.data.chat_messages(chat)
@@ -490,8 +482,8 @@ class Endpoints:
             messages,
             key,
             descending=order == "desc",
-            after=cursors.get("after_id"),
-            before=cursors.get("before_id"),
+            after=after,
+            before=before,
             limit=limit,
         )
         is_deleted = chat.deleted_at is not None
