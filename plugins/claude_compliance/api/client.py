@@ -54,6 +54,7 @@ class Download:
     content_type: str | None
     md5_header: str | None
     request_id: str | None
+    attempts: int = 1
 
     @property
     def md5_matches(self) -> bool | None:
@@ -70,6 +71,7 @@ class Page:
     body: dict[str, Any]
     request_id: str | None
     cursor: str | None
+    attempts: int = 1  # HTTP requests this page took, retries included
 
 
 @dataclass(slots=True)
@@ -130,18 +132,24 @@ class ComplianceClient:
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Page:
         """GET a JSON endpoint (with retries); the page's items are not interpreted."""
-        response = self._request("GET", path, params)
-        body = response.json()
-        return Page(items=[], body=body, request_id=response.headers.get("request-id"), cursor=None)
+        response, attempts = self._request("GET", path, params)
+        return Page(
+            items=[],
+            body=response.json(),
+            request_id=response.headers.get("request-id"),
+            cursor=None,
+            attempts=attempts,
+        )
 
     def download(self, path: str) -> Download:
         """GET a content endpoint; the whole body is read (the caller caps sizes by metadata)."""
-        response = self._request("GET", path, None)
+        response, attempts = self._request("GET", path, None)
         return Download(
             content=response.content,
             content_type=response.headers.get("content-type"),
             md5_header=response.headers.get("content-md5"),
             request_id=response.headers.get("request-id"),
+            attempts=attempts,
         )
 
     def paginate(
@@ -150,7 +158,7 @@ class ComplianceClient:
         """Walk every page of a list endpoint. A failed page raises; it never advances."""
         current: Params | None = dict(params or {})
         while current is not None:
-            response = self._request("GET", path, current)
+            response, attempts = self._request("GET", path, current)
             body = response.json()
             items = body.get(paginator.items_key) or []
             yield Page(
@@ -158,10 +166,14 @@ class ComplianceClient:
                 body=body,
                 request_id=response.headers.get("request-id"),
                 cursor=paginator.cursor_of(body),
+                attempts=attempts,
             )
             current = paginator.next_params(current, body)
 
-    def _request(self, method: str, path: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, params: Mapping[str, Any] | None
+    ) -> tuple[httpx.Response, int]:
+        """The successful response and how many attempts it took; errors raise."""
         query = _encode_params(params or {})
         attempt = 0
         while True:
@@ -189,7 +201,7 @@ class ComplianceClient:
                 self.stats.request_ids.append(request_id)
             if response.status_code < 400:
                 self._pace(response)
-                return response
+                return response, attempt
             error = _error_from(method, response)
             if not self._is_retryable(response) or attempt >= self.retry.max_attempts:
                 raise error

@@ -47,6 +47,8 @@ class FileContent:
     text: str | None
     skipped_reason: str | None
     md5: str | None
+    requests: int = 0
+    request_id: str | None = None
 
 
 def is_text_like(filename: str | None, mime_type: str | None) -> bool:
@@ -73,19 +75,22 @@ def fetch_text(
     try:
         download = client.download(content_path)
     except NotFoundError:
-        return FileContent(None, "not_found", md5)
+        return FileContent(None, "not_found", md5, requests=1)
     if len(download.content) > size_cap_bytes:
-        return FileContent(None, "oversize", md5)
-    if download.md5_matches is False:
-        return FileContent(None, "md5_mismatch", md5)
-    return decode_text(download.content, md5)
+        text, reason = None, "oversize"
+    elif download.md5_matches is False:
+        text, reason = None, "md5_mismatch"
+    else:
+        text, reason = decode_text(download.content)
+    return FileContent(text, reason, md5, download.attempts, download.request_id)
 
 
-def decode_text(content: bytes, md5: str | None) -> FileContent:
+def decode_text(content: bytes) -> tuple[str | None, str | None]:
+    """The text of a file's bytes, or None and why it is not text."""
     if b"\x00" in content[:8192]:
-        return FileContent(None, "binary", md5)
+        return None, "binary"
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return FileContent(None, "decode_error", md5)
-    return FileContent(text.removeprefix("\ufeff"), None, md5)
+        return None, "decode_error"
+    return text.removeprefix("\ufeff"), None

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_compliance.api import ComplianceClient, NotFoundError, PermissionDeniedError
+from claude_compliance.api.client import Page
 from claude_compliance.api.pagination import CursorPaginator, PageTokenPaginator
 from claude_compliance.lake.interval import Interval, parse_timestamp
 from claude_compliance.lake.schemas import RAW
@@ -77,20 +78,23 @@ class _Tracker:
     def __init__(self, ctx: ExtractContext, table: str) -> None:
         self.ctx = ctx
         self.report = TableReport(table=table)
-        self._requests_before = ctx.client.stats.requests
 
-    def page(self, cursor: str | None, request_id: str | None) -> None:
-        if self.report.first_cursor is None and cursor:
-            self.report.first_cursor = cursor
-        if cursor:
-            self.report.last_cursor = cursor
+    def page(self, page: Page) -> None:
+        """Account for one list page (its requests, cursor and request id)."""
+        if self.report.first_cursor is None and page.cursor:
+            self.report.first_cursor = page.cursor
+        if page.cursor:
+            self.report.last_cursor = page.cursor
+        self.call(page.attempts, page.request_id)
+
+    def call(self, attempts: int, request_id: str | None = None) -> None:
+        """Account for a single request (a detail or a download), retries included."""
+        self.report.requests += attempts
         if request_id:
             self.report.last_request_id = request_id
 
     def write(self, rows: list[dict[str, Any]]) -> Written:
         self.report.records = len(rows)
-        self.report.requests = self.ctx.client.stats.requests - self._requests_before
-        self.report.last_request_id = self.ctx.client.stats.last_request_id
         self.report.finished_at = datetime.now(UTC).isoformat()
         written = write_interval(
             self.ctx.lake_dir,
@@ -169,7 +173,7 @@ def _organizations(ctx: ExtractContext) -> tuple[list[TableReport], list[dict[st
         "/v1/compliance/organizations", PageTokenPaginator(), {"limit": 1000}
     )
     for page in pages:
-        tracker.page(page.cursor, page.request_id)
+        tracker.page(page)
         rows.extend(records.organization_row(r, ctx.key_id, ctx.synced_at) for r in page.items)
     tracker.write(rows)
     return [tracker.report], rows
@@ -185,7 +189,7 @@ def _users(
             f"/v1/compliance/organizations/{org_id}/users", PageTokenPaginator(), {"limit": 1000}
         )
         for page in pages:
-            tracker.page(page.cursor, page.request_id)
+            tracker.page(page)
             rows.extend(records.user_row(r, org_id, ctx.key_id, ctx.synced_at) for r in page.items)
     tracker.write(rows)
     return [tracker.report], rows
@@ -200,7 +204,7 @@ def _activities(ctx: ExtractContext) -> tuple[list[TableReport], list[dict[str, 
         "created_at.lt": ctx.interval.end,
     }
     for page in ctx.client.paginate("/v1/compliance/activities", CursorPaginator(), params):
-        tracker.page(page.cursor, page.request_id)
+        tracker.page(page)
         for record in page.items:
             by_id[record["id"]] = record
     rows = [records.activity_row(r, ctx.key_id, ctx.synced_at) for r in by_id.values()]
@@ -221,7 +225,7 @@ def _chats(ctx: ExtractContext) -> tuple[list[TableReport], list[dict[str, Any]]
         {"order_by": "updated_at", "updated_at.gte": ctx.interval.start, "limit": 1000},
     )
     for page in listing:
-        chats_t.page(page.cursor, page.request_id)
+        chats_t.page(page)
         for chat in page.items:
             created_at = parse_timestamp(chat.get("created_at"))
             if created_at is not None and created_at >= ctx.interval.end:
@@ -236,7 +240,9 @@ def _chats(ctx: ExtractContext) -> tuple[list[TableReport], list[dict[str, Any]]
                     records.message_row(message, chat["id"], ctx.key_id, ctx.synced_at)
                 )
                 for meta in message.get("files") or []:
-                    file_rows.append(_chat_file_row(ctx, chat["id"], message, meta, is_deleted))
+                    file_rows.append(
+                        _chat_file_row(ctx, files_t, chat["id"], message, meta, is_deleted)
+                    )
     chats_t.write(chat_rows)
     messages_t.write(message_rows)
     files_t.write(file_rows)
@@ -251,13 +257,14 @@ def _chat_messages(ctx: ExtractContext, tracker: _Tracker, chat_id: str) -> list
         {"created_at.gte": ctx.interval.start, "created_at.lt": ctx.interval.end, "limit": 1000},
     )
     for page in pages:
-        tracker.page(page.cursor, page.request_id)
+        tracker.page(page)
         messages.extend(page.items)
     return messages
 
 
 def _chat_file_row(
     ctx: ExtractContext,
+    tracker: _Tracker,
     chat_id: str,
     message: Mapping[str, Any],
     meta: Mapping[str, Any],
@@ -275,6 +282,7 @@ def _chat_file_row(
             meta,
             ctx.size_cap_bytes,
         )
+        tracker.call(content.requests, content.request_id)
         text, reason = content.text, content.skipped_reason
     return {
         "file_id": file_id,
@@ -305,15 +313,18 @@ def _projects(
         {"updated_at.gte": ctx.interval.start, "limit": 100},
     )
     for page in listing:
-        projects_t.page(page.cursor, page.request_id)
+        projects_t.page(page)
         for project in page.items:
             candidates[project["id"]] = project
     project_rows: list[dict[str, Any]] = []
     attachment_rows: list[dict[str, Any]] = []
     for project_id in sorted(set(candidates) | named_by_activity):
         try:
-            detail = ctx.client.get_json(f"/v1/compliance/apps/projects/{project_id}").body
+            page = ctx.client.get_json(f"/v1/compliance/apps/projects/{project_id}")
+            projects_t.call(page.attempts, page.request_id)
+            detail = page.body
         except NotFoundError:
+            projects_t.call(1)
             if project_id in candidates:
                 raise
             log.info("project %s named by the activity feed no longer exists", project_id)
@@ -340,24 +351,30 @@ def _project_attachments(
         {"limit": 100},
     )
     for page in pages:
-        tracker.page(page.cursor, page.request_id)
+        tracker.page(page)
         for item in page.items:
             created_at = parse_timestamp(item.get("created_at"))
             if created_at is None or not ctx.interval.contains(created_at):
                 continue
-            rows.append(_attachment_row(ctx, project_id, item, created_at))
+            rows.append(_attachment_row(ctx, tracker, project_id, item, created_at))
     return rows
 
 
 def _attachment_row(
-    ctx: ExtractContext, project_id: str, item: Mapping[str, Any], created_at: datetime
+    ctx: ExtractContext,
+    tracker: _Tracker,
+    project_id: str,
+    item: Mapping[str, Any],
+    created_at: datetime,
 ) -> dict[str, Any]:
     kind = str(item.get("type"))
     user_id = None
     text: str | None
     reason: str | None
     if kind == "project_doc":
-        document = ctx.client.get_json(f"/v1/compliance/apps/projects/documents/{item['id']}").body
+        fetched = ctx.client.get_json(f"/v1/compliance/apps/projects/documents/{item['id']}")
+        tracker.call(fetched.attempts, fetched.request_id)
+        document = fetched.body
         content_value = document.get("content")
         text, reason = (str(content_value) if content_value is not None else None), None
         user = document.get("user")
@@ -370,6 +387,7 @@ def _attachment_row(
             item,
             ctx.size_cap_bytes,
         )
+        tracker.call(content.requests, content.request_id)
         text, reason, md5 = content.text, content.skipped_reason, content.md5
     return {
         "attachment_id": item["id"],
