@@ -76,6 +76,8 @@ def fetch_text(
         download = client.download(content_path)
     except NotFoundError:
         return FileContent(None, "not_found", md5, requests=1)
+    text: str | None
+    reason: str | None
     if len(download.content) > size_cap_bytes:
         text, reason = None, "oversize"
     elif download.md5_matches is False:
