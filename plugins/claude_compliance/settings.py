@@ -72,6 +72,13 @@ class Settings:
             request_timeout_s=_positive_float(env, "CLAUDE_COMPLIANCE_REQUEST_TIMEOUT_S", 60.0),
         )
 
+    @classmethod
+    def load(cls) -> Settings:
+        """Settings from the environment, with the home's folders created."""
+        settings = cls.from_env()
+        settings.ensure_dirs()
+        return settings
+
     def ensure_dirs(self) -> None:
         for path in (self.home, self.lake_dir, self.warehouse_dir, self.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
