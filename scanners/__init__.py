@@ -2,6 +2,7 @@
 
 from scanners.engine import Allowlist, Engine, load_engine, max_severity
 from scanners.model import CATEGORY_SEVERITY, Category, Finding, Severity
+from scanners.rules import RulesError
 
 __all__ = [
     "CATEGORY_SEVERITY",
@@ -9,6 +10,7 @@ __all__ = [
     "Category",
     "Engine",
     "Finding",
+    "RulesError",
     "Severity",
     "load_engine",
     "max_severity",

@@ -274,6 +274,9 @@ class Engine:
                 confidence += detector.context_boost
             elif pattern.requires_context:
                 continue
+            confidence = min(confidence, 1.0)
+            if confidence < detector.min_confidence:
+                continue
             value = candidate.value
             normalized = detector.normalize(value)
             fingerprint = self._hmac(normalized)
@@ -293,7 +296,7 @@ class Engine:
                 end=end,
                 redacted=redacted,
                 fingerprint=fingerprint,
-                confidence=round(min(confidence, 1.0), 3),
+                confidence=round(confidence, 3),
             )
             rank_key = (
                 -detector.severity.rank,
@@ -395,6 +398,8 @@ def _ruleset_version(
                 "category": detector.category.value,
                 "severity": detector.severity.value,
                 "priority": detector.priority,
+                "min_confidence": detector.min_confidence,
+                "context_boost": detector.context_boost,
                 "context": list(detector.context),
                 "patterns": [
                     [pattern.name, pattern.regex, pattern.confidence, pattern.requires_context]
@@ -413,7 +418,15 @@ def load_engine(secret: bytes, rules_path: str | Path | None = None) -> Engine:
     """The engine with every built-in detector, adjusted by an optional TOML rules file."""
     if rules_path is None:
         return Engine(BUILTIN_DETECTORS, secret)
-    raise NotImplementedError("rules files land with the rules loader (scanners/rules.py)")
+    from scanners.rules import load_rules
+
+    rules = load_rules(rules_path)
+    return Engine(
+        rules.apply(BUILTIN_DETECTORS),
+        secret,
+        allowlists=rules.allowlists,
+        rules_digest=rules.digest,
+    )
 
 
 def max_severity(findings: Iterable[Finding]) -> Severity:

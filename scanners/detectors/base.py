@@ -109,6 +109,8 @@ class Detector:
     mask: Callable[[str], str] = _default_mask
     severity_override: Severity | None = None
     context_boost: float = 0.15
+    # Findings below this confidence (after the context boost) are dropped.
+    min_confidence: float = 0.0
     # Higher wins when two findings of the same severity overlap (a vendor key beats a
     # generic secret on the same span).
     priority: int = 0
