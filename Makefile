@@ -7,9 +7,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test test-fast lint format install clean
+.PHONY: demo test test-fast lint format install system-deps clean
 
 install: $(STAMP)
+
+# Debian packages the tests drive: Chromium (browser tests, PDF reports) and poppler-utils
+# (pdftoppm). Installed once, with apt-get, when missing and when we are allowed to.
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
+	else echo "install chromium and poppler-utils (pdftoppm) for the browser and report tests" >&2; fi
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (set PYTHON=...)")'
@@ -21,7 +29,7 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/claude-compliance demo
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

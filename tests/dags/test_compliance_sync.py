@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claude_compliance.cli import register_key
+from claude_compliance.keys.commands import register_key
 from scanners import load_engine
 from tests.conftest import ANCHOR
 from tests.dags.airflow_harness import dag_test, migrate
