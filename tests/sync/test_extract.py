@@ -103,6 +103,10 @@ def test_a_failure_leaves_the_previous_partition_intact_and_raises(
         extract_interval(api, tmp_path, "ck_t", day)
     after = pq.read_table(data_path(tmp_path, "raw", "chat_messages", "ck_t", day))
     assert after.equals(before)
+    ledger = {r["resource"]: r for r in table(tmp_path, "sync_ledger", day)}
+    assert ledger["chat_messages"]["status"] == "failed"
+    assert "500" in str(ledger["chat_messages"]["detail"])
+    assert ledger["activities"]["status"] == "ok" and "projects" not in ledger
 
 
 def test_a_resource_without_scope_is_skipped_and_reported(tmp_path: Path) -> None:
@@ -120,7 +124,13 @@ def test_manifests_record_requests_cursors_and_request_ids(sim: Simulator, tmp_p
     with client(sim) as api:
         reports = extract_interval(api, tmp_path, "ck_t", DAYS[0])
         assert sum(r.requests for r in reports) == api.stats.requests
+    ledger = table(tmp_path, "sync_ledger", DAYS[0])
+    assert {r["resource"] for r in ledger} == {r.table for r in reports}
+    assert sum(int(r["requests"]) for r in ledger) == sum(r.requests for r in reports)
+    assert all(r["status"] == "ok" for r in ledger)
     for manifest_file in (tmp_path / "raw").rglob("_manifest-*.json"):
+        if "sync_ledger" in manifest_file.parts:
+            continue
         manifest = json.loads(manifest_file.read_text())
         assert manifest["rows"] == manifest["records"]
         assert bool(manifest["last_request_id"]) == (manifest["requests"] > 0)

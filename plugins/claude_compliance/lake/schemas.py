@@ -135,6 +135,26 @@ RAW: dict[str, pa.Schema] = {
     ),
 }
 
+# One row per key × table × interval: the completeness ledger (also in each `_manifest-*.json`).
+LEDGER = pa.schema(
+    [
+        pa.field("key_id", pa.string(), nullable=False),
+        pa.field("resource", pa.string(), nullable=False),
+        pa.field("interval_start", TS, nullable=False),
+        pa.field("interval_end", TS, nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("records", pa.int64(), nullable=False),
+        pa.field("requests", pa.int64(), nullable=False),
+        pa.field("first_cursor", pa.string()),
+        pa.field("last_cursor", pa.string()),
+        pa.field("last_request_id", pa.string()),
+        pa.field("started_at", TS),
+        pa.field("finished_at", TS),
+        pa.field("detail", pa.string()),
+    ]
+)
+RAW["sync_ledger"] = LEDGER
+
 SOURCES = (
     "chat_message",
     "chat_file",

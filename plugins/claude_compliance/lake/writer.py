@@ -34,14 +34,33 @@ def partition_dir(lake_dir: Path, zone: str, table: str, key_id: str, dt: str) -
     return lake_dir / zone / table / f"key={key_id}" / f"dt={dt}"
 
 
-def data_path(lake_dir: Path, zone: str, table: str, key_id: str, interval: Interval) -> Path:
-    directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
-    return directory / f"part-{interval.tag}.parquet"
+def file_tag(interval: Interval, variant: str | None = None) -> str:
+    """The name of an interval's file set; a variant (a ruleset version) gets its own set."""
+    return f"{interval.tag}.{variant}" if variant else interval.tag
 
 
-def manifest_path(lake_dir: Path, zone: str, table: str, key_id: str, interval: Interval) -> Path:
+def data_path(
+    lake_dir: Path,
+    zone: str,
+    table: str,
+    key_id: str,
+    interval: Interval,
+    variant: str | None = None,
+) -> Path:
     directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
-    return directory / f"_manifest-{interval.tag}.json"
+    return directory / f"part-{file_tag(interval, variant)}.parquet"
+
+
+def manifest_path(
+    lake_dir: Path,
+    zone: str,
+    table: str,
+    key_id: str,
+    interval: Interval,
+    variant: str | None = None,
+) -> Path:
+    directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
+    return directory / f"_manifest-{file_tag(interval, variant)}.json"
 
 
 def write_interval(
@@ -53,6 +72,7 @@ def write_interval(
     rows: Sequence[Mapping[str, Any]] | pa.Table,
     schema: pa.Schema,
     manifest: Mapping[str, Any] | None = None,
+    variant: str | None = None,
 ) -> Written:
     """Replace the interval's file set of one table; an empty result still writes a file."""
     arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows), schema=schema)
@@ -60,7 +80,7 @@ def write_interval(
         raise ValueError(
             f"schema drift in {zone}/{table}: expected {schema.names}, got {arrow.schema.names}"
         )
-    target = data_path(lake_dir, zone, table, key_id, interval)
+    target = data_path(lake_dir, zone, table, key_id, interval, variant)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
@@ -80,15 +100,21 @@ def write_interval(
         "written_at": datetime.now(UTC).isoformat(),
         **(manifest or {}),
     }
-    write_json_atomic(manifest_path(lake_dir, zone, table, key_id, interval), document)
+    write_json_atomic(manifest_path(lake_dir, zone, table, key_id, interval, variant), document)
     return Written(table=table, path=target, rows=arrow.num_rows)
 
 
 def read_interval(
-    lake_dir: Path, zone: str, table: str, key_id: str, interval: Interval, schema: pa.Schema
+    lake_dir: Path,
+    zone: str,
+    table: str,
+    key_id: str,
+    interval: Interval,
+    schema: pa.Schema,
+    variant: str | None = None,
 ) -> pa.Table:
     """The interval's rows of one table; an interval never written reads as empty."""
-    path = data_path(lake_dir, zone, table, key_id, interval)
+    path = data_path(lake_dir, zone, table, key_id, interval, variant)
     if not path.exists():
         return schema.empty_table()
     return pq.read_table(path, schema=schema)

@@ -82,20 +82,14 @@ def scan_interval(lake_dir: Path, key_id: str, interval: Interval, engine: Engin
                 "scanned_at": scanned_at,
             }
         )
+    # One file set per ruleset version: a rescan with the same rules replaces its own
+    # files, a rescan with new rules adds a set beside the old one, so the marts can show
+    # the latest scan of each input and what changed between the two latest versions.
     manifest = {"ruleset_version": version, "status": "ok"}
-    write_interval(
-        lake_dir, "dlp", "findings", key_id, interval, finding_rows, DLP["findings"], manifest
-    )
-    write_interval(
-        lake_dir,
-        "dlp",
-        "scanned_inputs",
-        key_id,
-        interval,
-        input_rows,
-        DLP["scanned_inputs"],
-        manifest,
-    )
+    for table, rows in (("findings", finding_rows), ("scanned_inputs", input_rows)):
+        write_interval(
+            lake_dir, "dlp", table, key_id, interval, rows, DLP[table], manifest, variant=version
+        )
     return ScanResult(
         inputs=len(input_rows),
         findings=len(finding_rows),

@@ -19,7 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from claude_compliance.api import ComplianceClient, NotFoundError, PermissionDeniedError
+from claude_compliance.api import (
+    ComplianceAPIError,
+    ComplianceClient,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from claude_compliance.api.client import Page
 from claude_compliance.api.pagination import CursorPaginator, PageTokenPaginator
 from claude_compliance.lake.interval import Interval, parse_timestamp
@@ -53,12 +58,25 @@ class TableReport:
     first_cursor: str | None = None
     last_cursor: str | None = None
     last_request_id: str | None = None
-    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
-    finished_at: str | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
     detail: str | None = None
 
     def as_manifest(self) -> dict[str, Any]:
-        return asdict(self)
+        document = asdict(self)
+        for name in ("started_at", "finished_at"):
+            value = document[name]
+            document[name] = value.isoformat() if value else None
+        return document
+
+    def as_ledger_row(self, key_id: str, interval: Interval) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "resource": self.table,
+            "key_id": key_id,
+            "interval_start": interval.start,
+            "interval_end": interval.end,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +113,7 @@ class _Tracker:
 
     def write(self, rows: list[dict[str, Any]]) -> Written:
         self.report.records = len(rows)
-        self.report.finished_at = datetime.now(UTC).isoformat()
+        self.report.finished_at = datetime.now(UTC)
         written = write_interval(
             self.ctx.lake_dir,
             "raw",
@@ -130,17 +148,29 @@ def extract_interval(
         progress=progress or (lambda _table, _rows: None),
     )
     reports: list[TableReport] = []
-    orgs = _guarded(ctx, reports, ("organizations",), lambda: _organizations(ctx))
-    org_ids = [row["organization_uuid"] for row in orgs or []]
-    _guarded(ctx, reports, ("users",), lambda: _users(ctx, org_ids))
-    activities = _guarded(ctx, reports, ("activities",), lambda: _activities(ctx)) or []
-    _guarded(ctx, reports, ("chats", "chat_messages", "chat_files"), lambda: _chats(ctx))
-    named = {
-        str(a["claude_project_id"])
-        for a in activities
-        if a.get("type") in PROJECT_ACTIVITY_TYPES and a.get("claude_project_id")
-    }
-    _guarded(ctx, reports, ("projects", "project_attachments"), lambda: _projects(ctx, named))
+    try:
+        orgs = _guarded(ctx, reports, ("organizations",), lambda: _organizations(ctx))
+        org_ids = [row["organization_uuid"] for row in orgs or []]
+        _guarded(ctx, reports, ("users",), lambda: _users(ctx, org_ids))
+        activities = _guarded(ctx, reports, ("activities",), lambda: _activities(ctx)) or []
+        _guarded(ctx, reports, ("chats", "chat_messages", "chat_files"), lambda: _chats(ctx))
+        named = {
+            str(a["claude_project_id"])
+            for a in activities
+            if a.get("type") in PROJECT_ACTIVITY_TYPES and a.get("claude_project_id")
+        }
+        _guarded(ctx, reports, ("projects", "project_attachments"), lambda: _projects(ctx, named))
+    finally:
+        write_interval(
+            lake_dir,
+            "raw",
+            "sync_ledger",
+            key_id,
+            interval,
+            [r.as_ledger_row(key_id, interval) for r in reports],
+            RAW["sync_ledger"],
+            manifest={"status": "failed" if any(r.status == "failed" for r in reports) else "ok"},
+        )
     return reports
 
 
@@ -153,7 +183,15 @@ def _guarded(
     """Run one resource family; a missing scope is reported and skipped, not failed."""
     try:
         family_reports, rows = work()
-    except PermissionDeniedError as exc:
+    except ComplianceAPIError as exc:
+        if not isinstance(exc, PermissionDeniedError):
+            # Nothing of this family was written: its previous partitions stay as they were.
+            now = datetime.now(UTC)
+            reports.extend(
+                TableReport(table=t, status="failed", detail=str(exc), finished_at=now)
+                for t in tables
+            )
+            raise
         log.warning("key %s has no scope for %s: skipped (%s)", ctx.key_id, tables, exc.message)
         for table in tables:
             tracker = _Tracker(ctx, table)

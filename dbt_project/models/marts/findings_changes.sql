@@ -1,0 +1,122 @@
+-- Findings added and removed between the two latest ruleset versions, over the inputs that
+-- were scanned under both (so rescanning part of the history compares just that part).
+with
+
+scans as (
+
+    select *
+    from {{ ref('stg_dlp__scanned_inputs') }}
+    qualify row_number() over (
+        partition by input_id, ruleset_version order by scanned_at desc
+    ) = 1
+
+),
+
+versions as (
+
+    select
+        ruleset_version,
+        row_number() over (order by min(scanned_at) desc, ruleset_version) as recency
+
+    from scans
+    group by ruleset_version
+
+),
+
+compared as (
+
+    select
+        max(ruleset_version) filter (where recency = 1) as to_ruleset_version,
+        max(ruleset_version) filter (where recency = 2) as from_ruleset_version
+
+    from versions
+
+),
+
+both_scans as (
+
+    select
+        latest.input_id,
+        latest.scanned_at as latest_scanned_at,
+        previous.scanned_at as previous_scanned_at,
+        compared.from_ruleset_version,
+        compared.to_ruleset_version
+
+    from scans as latest
+    inner join compared on latest.ruleset_version = compared.to_ruleset_version
+    inner join scans as previous
+        on
+            latest.input_id = previous.input_id
+            and previous.ruleset_version = compared.from_ruleset_version
+
+),
+
+findings as (
+
+    select * from {{ ref('stg_dlp__findings') }}
+
+),
+
+latest_findings as (
+
+    select findings.*, both_scans.from_ruleset_version, both_scans.to_ruleset_version
+    from findings
+    inner join both_scans
+        on
+            findings.input_id = both_scans.input_id
+            and findings.ruleset_version = both_scans.to_ruleset_version
+            and findings.scanned_at = both_scans.latest_scanned_at
+
+),
+
+previous_findings as (
+
+    select findings.*, both_scans.from_ruleset_version, both_scans.to_ruleset_version
+    from findings
+    inner join both_scans
+        on
+            findings.input_id = both_scans.input_id
+            and findings.ruleset_version = both_scans.from_ruleset_version
+            and findings.scanned_at = both_scans.previous_scanned_at
+
+),
+
+added as (
+
+    select 'added' as change, latest_findings.*
+    from latest_findings
+    anti join previous_findings on latest_findings.finding_id = previous_findings.finding_id
+
+),
+
+removed as (
+
+    select 'removed' as change, previous_findings.*
+    from previous_findings
+    anti join latest_findings on previous_findings.finding_id = latest_findings.finding_id
+
+),
+
+final as (
+
+    select
+        change,
+        finding_id,
+        key_id,
+        source,
+        source_id,
+        detector,
+        category,
+        severity,
+        redacted_match,
+        fingerprint,
+        user_id,
+        occurred_at,
+        from_ruleset_version,
+        to_ruleset_version
+
+    from (select * from added union all select * from removed)
+
+)
+
+select * from final
