@@ -8,6 +8,7 @@ from scanners.detectors.base import Candidate, Detector, Pattern
 from scanners.detectors.common import HEX_CHARS, is_placeholder, is_template, shannon_entropy
 from scanners.masking import mask_middle
 from scanners.model import Category
+from scanners.validators import jwt
 
 # Secret-like key names (detect-secrets KeywordDetector / gitleaks generic-api-key shape).
 _NAME = (
@@ -26,13 +27,13 @@ _NOT_SECRET_KEY = frozenset(
     "name names id ids arn path paths file url uri urls endpoint type types version ref "
     "count limit length len ttl expiry expires expiration header prefix suffix format "
     "field label description desc hint enabled timeout size max min tokens usage "
-    "tokenizer model kind provider region manager store version_id hash".split()
+    "tokenizer model kind provider region manager store version_id hash public".split()
 )
 _KEY_SPLIT = re.compile(r"[_.\-\s]+|(?<=[a-z])(?=[A-Z])")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _REFERENCE = re.compile(
     r"^(?:https?|s3|gs|file|vault|arn|projects|secretsmanager|ssm|azure|keyvault)[:/]|\(|"
-    r"^\$|^(?:os|env|process|config|settings|self|this|secrets|vars)\.|^[A-Za-z]+(?:\.[A-Za-z_]+){2,}$|"
+    r"^\$\{|^\$\(|^\$[A-Za-z_]\w*$|^(?:os|env|process|config|settings|self|this|secrets|vars)\.|^[A-Za-z]+(?:\.[A-Za-z_]+){2,}$|"
     r"^[A-Z]+(?:_[A-Z]+)+$|^[a-z]+(?:[_\-][a-z]+)+$"
 )
 
@@ -48,6 +49,9 @@ def _check(candidate: Candidate) -> float | None:
     if len(value) < 16 or not _key_ok(candidate.groups.get("key") or ""):
         return None
     if is_placeholder(value) or is_template(value) or _UUID.match(value):
+        return None
+    # A JWT under a secret-like name is the bearer-token detector's finding.
+    if value.startswith("eyJ") and jwt.is_valid(value):
         return None
     if _REFERENCE.search(value):
         return None

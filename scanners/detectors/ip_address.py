@@ -20,7 +20,7 @@ _IPV6 = (
 
 _VERSION_WORDS = re.compile(
     r"(?:\bversion|\bver\.?|\bv|\brelease|\brel\.?|\bbuild|\bfirmware|\bsdk|\bapi|"
-    r"\bupgrade to|\bupdated? to|\bpython|\bnode|\bchrome)\s*[:=]?\s*$",
+    r"\bupgrade to|\bupdated? to|\bpython|\bnode|\bchrome)\s*[:=]?\s*[\"'/]?$",
     re.IGNORECASE,
 )
 

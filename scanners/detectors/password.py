@@ -30,7 +30,7 @@ _ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;&<>]{1,200})"
 _XML = r"(?i)<(?P<key>[a-z_:]*(?:password|passwd|pwd))>(?P<value>[^<\n]{1,200})</"
 # RFC 3986 userinfo: scheme://user:password@host
 _URI = (
-    r"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://(?P<user>[^\s:/@?#\"']{1,64}):"
+    r"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://(?P<user>[^\s:/@?#\"']{0,64}):"
     r"(?P<value>[^\s@/?#\"']{1,128})@[A-Za-z0-9.\-\[\]_]{1,255}"
 )
 # HTTP Basic (RFC 7617) credentials: base64 of user:pass after "Basic".
@@ -48,6 +48,11 @@ _FLAG = (
     r"(?:^|[ \t])(?:--password|--passwd|--pass|-Password|sshpass -p)[ \t]+[\"']?"
     r"(?P<value>[^\s\"'\-][^\s\"']{0,127})"
 )
+# Registry logins: docker login -u bob -p secret (also podman, helm, oras, buildah, skopeo).
+_REGISTRY_LOGIN = (
+    r"\b(?:docker|podman|helm(?: registry)?|oras|buildah|skopeo|nerdctl)[ \t]+login\b[^\n]{0,120}?"
+    r"[ \t](?:-p|--password)[ \t=]+[\"']?(?P<value>[^\s\"'\-][^\s\"']{0,127})"
+)
 # .netrc: machine host login user password secret
 _NETRC = r"\bmachine[ \t]+\S+[ \t]+login[ \t]+\S+[ \t]+password[ \t]+(?P<value>\S{1,128})"
 # Chat: "my password is X", "pw is X", "mi contraseña es X", "mein Passwort ist X", ...
@@ -64,7 +69,9 @@ _CJK = (
 )
 # "login is admin / X", "creds: admin:X", "user admin pass X"
 _LOGIN = (
-    r"(?i:\b(?:login|logon|credentials|creds|user ?name|user|account)[ \t]*(?:is|are|:|=)?[ \t]*)"
+    r"(?i:\b(?:login|logon|log(?:ging)? in with|sign(?:ing)? in with|credentials|creds|"
+    r"user ?name|user|account)"
+    r"(?:[ \t]+(?:for|on|to|of)(?:[ \t]+[^\s:]{1,30}){1,4})?[ \t]*(?:is|are|:|=)?[ \t]*)"
     r"(?P<user>[A-Za-z0-9_.@\-]{1,64})[ \t]*(?:/|:|\|)[ \t]*(?P<value>[^\s\"'`/|]{3,128})"
 )
 
@@ -104,7 +111,7 @@ _HASH = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(
-    r"\(|^\$|^%|^@|^&|^\*\w|^(?:os|env|process|config|settings|self|this|args|opts|options|"
+    r"\(|^\$\{|^\$\(|^\$[A-Za-z_]\w*$|^%|^@|^&|^\*\w|^(?:os|env|process|config|settings|self|this|args|opts|options|"
     r"params|request|req|cfg|conf|secrets|vars|props|ctx|context|data|form|input|user|"
     r"credentials|creds|app|module)\.|\.get\b|\[|^ENV\b|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
     r"^[a-z]+(?:_[a-z0-9]+)+$|^[a-z]+[A-Z]\w*(?:Password|Pass|Pwd|Secret)\w*$",
@@ -155,7 +162,16 @@ def _narrow(candidate: Candidate) -> None:
 def _check(candidate: Candidate) -> float | None:
     name = candidate.pattern.name
     natural = name in ("natural", "login", "cjk")
-    if name in ("natural", "login", "cjk", "assign-bare", "flag", "mysql", "netrc"):
+    if name in (
+        "natural",
+        "login",
+        "cjk",
+        "assign-bare",
+        "flag",
+        "mysql",
+        "netrc",
+        "registry-login",
+    ):
         _narrow(candidate)
     key = candidate.groups.get("key")
     if key is not None and name.startswith("assign") and not _key_is_password(key):
@@ -171,8 +187,9 @@ def _check(candidate: Candidate) -> float | None:
         return candidate.pattern.confidence
     if not _looks_like_password(value, natural=natural):
         return None
-    if natural and value.isalpha():
+    if natural and value.isalpha() and not any(ch.isupper() for ch in value[1:]):
         # "my password is sunshine" ends the clause; "password is stored in ..." does not.
+        # (Inner capitals, as in "KZJynXtaaUfx", already mark a generated password.)
         rest = candidate.text[candidate.end : candidate.end + 3]
         if rest and not (rest[0] in ".,;!?\n)" or (rest.isspace() and "\n" in rest)):
             return None
@@ -198,6 +215,7 @@ DETECTOR = Detector(
         Pattern(name="mysql", regex=_MYSQL, confidence=0.85),
         Pattern(name="flag", regex=_FLAG, confidence=0.8),
         Pattern(name="netrc", regex=_NETRC, confidence=0.85),
+        Pattern(name="registry-login", regex=_REGISTRY_LOGIN, confidence=0.85),
         Pattern(name="natural", regex=_NATURAL, confidence=0.8),
         Pattern(name="cjk", regex=_CJK, confidence=0.8),
         Pattern(name="login", regex=_LOGIN, confidence=0.7),

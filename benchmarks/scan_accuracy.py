@@ -1,0 +1,123 @@
+"""Print per-category precision, recall and F1 of the DLP engine on the labelled corpus.
+
+A finding counts as a true positive when its category equals a labelled item's and its span
+overlaps that item's span in the text (each item and each finding is matched at most once).
+Also printed: micro-averaged P/R/F1 and the false-alarm rate on hard negatives (the share of
+hard-negative cases that raise any finding).
+
+    python benchmarks/scan_accuracy.py [--corpus PATH] [--errors] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from scanners import Category, load_engine
+
+CORPUS = Path(__file__).with_name("corpus") / "scan_cases.jsonl"
+TARGET_MICRO_F1 = 0.97
+TARGET_CATEGORY_F1 = 0.93
+TARGET_FALSE_ALARM = 0.03
+
+
+def _spans(text: str, value: str) -> list[tuple[int, int]]:
+    spans, start = [], text.find(value)
+    while start >= 0:
+        spans.append((start, start + len(value)))
+        start = text.find(value, start + 1)
+    return spans
+
+
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--errors", action="store_true", help="print every miss and false alarm")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+
+    engine = load_engine(secret=b"benchmark-secret")
+    cases = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()]
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    hard_negatives = hard_negative_alarms = 0
+    errors: list[str] = []
+
+    for case in cases:
+        text = case["text"]
+        findings = engine.scan(text)
+        matched: set[int] = set()
+        for item in case["expected"]:
+            category = item["category"]
+            spans = _spans(text, item["value"])
+            hit = next(
+                (
+                    index
+                    for index, finding in enumerate(findings)
+                    if index not in matched
+                    and finding.category.value == category
+                    and any(finding.start < end and start < finding.end for start, end in spans)
+                ),
+                None,
+            )
+            if hit is None:
+                fn[category] += 1
+                errors.append(f"MISS  {case['id']:7} {category:13} {item['value'][:60]!r}")
+            else:
+                matched.add(hit)
+                tp[category] += 1
+        for index, finding in enumerate(findings):
+            if index not in matched:
+                fp[finding.category.value] += 1
+                shown = text[finding.start : finding.end][:60]
+                category = finding.category.value
+                errors.append(f"FALSE {case['id']:7} {category:13} {shown!r} ({finding.detector})")
+        if case["kind"] == "hard_negative":
+            hard_negatives += 1
+            hard_negative_alarms += bool(findings)
+
+    positives = sum(case["kind"] == "positive" for case in cases)
+    print(
+        f"corpus: {args.corpus} — {len(cases)} cases ({positives} positive, "
+        f"{hard_negatives} hard negatives), ruleset {engine.ruleset_version}"
+    )
+    print(
+        f"{'category':14} {'TP':>5} {'FP':>5} {'FN':>5} {'precision':>10} {'recall':>8} {'F1':>7}"
+    )
+    failed = False
+    for category in Category:
+        name = category.value
+        precision, recall, f1 = _f1(tp[name], fp[name], fn[name])
+        failed |= f1 < TARGET_CATEGORY_F1
+        counts = f"{tp[name]:5} {fp[name]:5} {fn[name]:5}"
+        print(f"{name:14} {counts} {precision:10.3f} {recall:8.3f} {f1:7.3f}")
+    precision, recall, micro_f1 = _f1(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    print(
+        f"{'micro':14} {sum(tp.values()):5} {sum(fp.values()):5} {sum(fn.values()):5} "
+        f"{precision:10.3f} {recall:8.3f} {micro_f1:7.3f}"
+    )
+    rate = hard_negative_alarms / hard_negatives if hard_negatives else 0.0
+    print(f"hard-negative false-alarm rate: {hard_negative_alarms}/{hard_negatives} = {rate:.2%}")
+    failed |= micro_f1 < TARGET_MICRO_F1 or rate > TARGET_FALSE_ALARM
+    print(
+        f"targets (micro F1 >= {TARGET_MICRO_F1}, each category >= {TARGET_CATEGORY_F1}, "
+        f"false alarms <= {TARGET_FALSE_ALARM:.0%}): {'MISSED' if failed else 'met'}"
+    )
+    if args.errors:
+        print("\n".join(errors) if errors else "no errors")
+    return 1 if failed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
