@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--key", action="append", dest="keys", metavar="ID", help="only this key")
     run.set_defaults(handler=cmd_run)
 
+    rescan = commands.add_parser(
+        "rescan", help="re-scan stored raw data of [start, end) with the current rules"
+    )
+    _add_range(rescan)
+    rescan.add_argument("--key", action="append", dest="keys", metavar="ID", help="only this key")
+    rescan.set_defaults(handler=cmd_rescan)
+
     scan = commands.add_parser("scan", help="scan text or JSONL for sensitive data")
     scan.add_argument("path", nargs="?", default="-", help="a file, or - for stdin (default)")
     scan.add_argument("--jsonl", action="store_true", help='input lines are {"id","text"}')
@@ -119,6 +126,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(
         f"done: {sum(s.inputs for s in scans)} inputs scanned, "
         f"{sum(s.findings for s in scans)} findings; published {settings.published_db_path}"
+    )
+    return 0
+
+
+def cmd_rescan(args: argparse.Namespace) -> int:
+    from claude_compliance.pipeline import rescan_range
+
+    settings = Settings.load()
+    progress = Progress()
+    try:
+        scans = rescan_range(settings, args.start, args.end, key_ids=args.keys, report=progress)
+    finally:
+        progress.done()
+    version = scans[-1].ruleset_version
+    print(
+        f"rescanned {len(scans)} interval(s) with rules {version}: "
+        f"{sum(s.inputs for s in scans)} inputs, {sum(s.findings for s in scans)} findings; "
+        f"see the findings_changes table in {settings.published_db_path}"
     )
     return 0
 

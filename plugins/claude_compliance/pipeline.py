@@ -17,6 +17,7 @@ import httpx
 from claude_compliance import runtime
 from claude_compliance.api import ComplianceAPIError
 from claude_compliance.lake.interval import Interval, daily_intervals
+from claude_compliance.lake.writer import intervals_written
 from claude_compliance.scan.step import ScanResult, scan_interval
 from claude_compliance.settings import Settings
 from claude_compliance.sync.extract import TableReport, extract_interval
@@ -88,6 +89,46 @@ def _summary(key_id: str, interval: Interval, reports: list[TableReport]) -> Ext
 
 def scan(settings: Settings, key_id: str, interval: Interval) -> ScanResult:
     return scan_interval(settings.lake_dir, key_id, interval, runtime.scan_engine(settings))
+
+
+def synced_intervals(settings: Settings, key_id: str, start: date, end: date) -> list[Interval]:
+    """Every interval of one key synced into the lake on the days `[start, end)`.
+
+    Read from the ledger partitions, so hourly and daily syncs are both found.
+    """
+    found: list[Interval] = []
+    for day in daily_intervals(start, end):
+        found.extend(intervals_written(settings.lake_dir, "raw", "sync_ledger", key_id, day.dt))
+    return found
+
+
+def rescan_range(
+    settings: Settings,
+    start: date,
+    end: date,
+    *,
+    key_ids: Sequence[str] | None = None,
+    report: Reporter | None = None,
+) -> list[ScanResult]:
+    """Re-scan the stored raw data of `[start, end)` with the current rules, then rebuild."""
+    say = report or (lambda _line: None)
+    engine = runtime.scan_engine(settings)
+    scans: list[ScanResult] = []
+    for key_id in active_key_ids(settings, key_ids):
+        for interval in synced_intervals(settings, key_id, start, end):
+            result = scan_interval(settings.lake_dir, key_id, interval, engine)
+            scans.append(result)
+            say(
+                f"rescan {interval.dt} key {key_id}: {result.inputs} inputs, "
+                f"{result.findings} findings (rules {result.ruleset_version})"
+            )
+    if not scans:
+        raise PipelineError(f"nothing synced between {start} and {end} to rescan")
+    say("dbt build")
+    build(settings)
+    say("publish")
+    publish(settings)
+    return scans
 
 
 def build(settings: Settings) -> DbtResult:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Interval:
     """A half-open UTC interval `[start, end)`: one DAG run, or one step of `run`."""
 
@@ -36,6 +36,15 @@ class Interval:
 
     def __str__(self) -> str:
         return f"[{self.start.isoformat()}, {self.end.isoformat()})"
+
+
+def parse_tag(tag: str) -> Interval:
+    """The interval a file-set tag names (the inverse of `Interval.tag`)."""
+    start, end = tag.split("_")
+    return Interval(
+        datetime.strptime(start, "%Y%m%dT%H%M").replace(tzinfo=UTC),
+        datetime.strptime(end, "%Y%m%dT%H%M").replace(tzinfo=UTC),
+    )
 
 
 def partition_date(moment: datetime) -> date:

@@ -120,6 +120,19 @@ def read_interval(
     return pq.read_table(path, schema=schema)
 
 
+def intervals_written(
+    lake_dir: Path, zone: str, table: str, key_id: str, dt: str
+) -> list[Interval]:
+    """The intervals that wrote a file set into one partition (from the file names)."""
+    from claude_compliance.lake.interval import parse_tag
+
+    directory = partition_dir(lake_dir, zone, table, key_id, dt)
+    if not directory.exists():
+        return []
+    tags = {path.name[len("part-") :].split(".")[0] for path in directory.glob("part-*.parquet")}
+    return sorted(parse_tag(tag) for tag in tags)
+
+
 def write_json_atomic(path: Path, document: Mapping[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
