@@ -2,8 +2,10 @@
 
 Runs daily by default (`CLAUDE_COMPLIANCE_SYNC_CRON`, e.g. `0 * * * *` for hourly alerts);
 the partition comes from `data_interval_start`, so scheduled runs, re-runs and
-`airflow backfill create` all write the same layout. Tasks pass key ids and counts, never
-key material; decrypted keys are masked in task logs.
+`airflow backfill create` all write the same layout. One mapped extract and scan per active
+key: a failing key is marked `sync_error` and does not stop the others, the warehouse is
+rebuilt from what succeeded, and a check fails the run naming the failed keys.
+Tasks pass key ids and counts, never key material; decrypted keys are masked in task logs.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 
@@ -43,7 +45,7 @@ def compliance_sync() -> None:
 
         return active_key_ids(Settings.from_env())
 
-    @task(pool="compliance_api", retries=1)
+    @task(pool="compliance_api")
     def extract(key_id: str) -> dict[str, Any]:
         from airflow.sdk.log import mask_secret
 
@@ -61,8 +63,9 @@ def compliance_sync() -> None:
         result = scan_stage(Settings.from_env(), extracted["key_id"], _interval())
         return {"key_id": extracted["key_id"], "inputs": result.inputs, "findings": result.findings}
 
-    @task(pool="duckdb_writer")
-    def dbt_build(scans: list[dict[str, Any]]) -> int:
+    @task(pool="duckdb_writer", trigger_rule="all_done")
+    def dbt_build() -> int:
+        """Rebuild from whatever the keys' syncs produced, even if one key failed."""
         from claude_compliance.pipeline import build
         from claude_compliance.settings import Settings
 
@@ -75,8 +78,31 @@ def compliance_sync() -> None:
 
         return str(publish_stage(Settings.from_env()))
 
-    scanned = scan.expand(extracted=extract.expand(key_id=list_keys()))
-    publish(dbt_build(scanned))
+    @task(trigger_rule="all_done")
+    def check_keys(key_ids: list[str]) -> None:
+        """Fail the run, loudly and by key, if any key's sync failed in this run."""
+        from claude_compliance.pipeline import PipelineError, failed_keys_since
+        from claude_compliance.settings import Settings
+
+        started = get_current_context()["dag_run"].start_date
+        failed = failed_keys_since(Settings.from_env(), key_ids, started)
+        if failed:
+            raise PipelineError(
+                "; ".join(f"key {key}: {error}" for key, error in sorted(failed.items()))
+            )
+
+    @task_group
+    def sync_key(key_id: str) -> Any:
+        """One key's extract → scan; mapped per key, so each key's chain stands alone."""
+        return scan(extract(key_id))
+
+    keys = list_keys()
+    scanned = sync_key.expand(key_id=keys)
+    built = dbt_build()
+    scanned >> built
+    publish(built)
+    # A second leaf: the run fails if a key failed, even though the warehouse was published.
+    scanned >> check_keys(keys)
 
 
 compliance_sync()

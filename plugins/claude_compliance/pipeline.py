@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
@@ -137,6 +137,23 @@ def build(settings: Settings) -> DbtResult:
 
 def publish(settings: Settings) -> Path:
     return publish_warehouse(settings)
+
+
+def failed_keys_since(
+    settings: Settings, key_ids: Sequence[str], since: datetime
+) -> dict[str, str]:
+    """Keys among `key_ids` whose sync failed at or after `since`, with the reason."""
+    store = runtime.key_store(settings)
+    failed = {}
+    for key_id in key_ids:
+        record = store.get(key_id)
+        if (
+            record.last_sync_status == "failed"
+            and record.last_sync_at is not None
+            and record.last_sync_at >= since
+        ):
+            failed[key_id] = record.last_error or "unknown error"
+    return failed
 
 
 def active_key_ids(settings: Settings, only: Sequence[str] | None = None) -> list[str]:

@@ -87,3 +87,54 @@ def test_one_interval_end_to_end_matches_the_ground_truth(
     assert files_containing(home, key) == []
     assert files_containing(airflow_home, key) == []
     assert key not in output
+
+
+def test_a_failing_key_does_not_stop_the_others_and_a_revoked_key_is_skipped(
+    airflow_home: Path, home: Path, settings, sim, sim_server
+) -> None:
+    from claude_compliance import runtime
+
+    settings = dataclasses.replace(settings, api_url=sim_server.url)
+    scopes = ["read:compliance_activities", "read:compliance_user_data", "read:compliance_org_data"]
+    good_key, failing_key, revoked_key = (sim.add_key(scopes) for _ in range(3))
+    good = register_key(settings, good_key, "good", "test")["key_id"]
+    failing = register_key(settings, failing_key, "failing", "test")["key_id"]
+    revoked = register_key(settings, revoked_key, "revoked", "test")["key_id"]
+    store = runtime.key_store(settings)
+    store.revoke(str(revoked), actor="test")
+    sim.deactivate_key(failing_key)  # the owner deleted it in claude.ai after registration
+
+    day_end = datetime.combine(ANCHOR, datetime.min.time(), tzinfo=UTC)
+    env = {
+        name: os.environ[name]
+        for name in (
+            "CLAUDE_COMPLIANCE_HOME",
+            "CLAUDE_COMPLIANCE_MASTER_KEY",
+            "CLAUDE_COMPLIANCE_FINGERPRINT_KEY",
+        )
+    }
+    env["CLAUDE_COMPLIANCE_API_URL"] = sim_server.url
+    run, output = dag_test(airflow_home, "compliance_sync", day_end.isoformat()[:19], env)
+    tasks = run["tasks"]
+    assert run["state"] == "failed", output[-3000:]
+    assert tasks["check_keys"] == "failed" and tasks["publish"] == "success"
+    assert sorted(s for t, s in tasks.items() if t.startswith("sync_key.extract[")) == [
+        "failed",
+        "success",
+    ]
+    assert "has been deactivated" in output and f"key {failing}" in output
+
+    assert store.get(str(failing)).status == "sync_error"
+    assert "deactivated" in (store.get(str(failing)).last_error or "")
+    assert store.get(str(good)).status == "active"
+    assert store.get(str(revoked)).last_sync_at is None
+    lake = home / "lake" / "raw" / "chat_messages"
+    assert (lake / f"key={good}").exists()
+    assert not (lake / f"key={failing}").exists() and not (lake / f"key={revoked}").exists()
+    with duckdb.connect(str(home / "warehouse" / "compliance.duckdb"), read_only=True) as con:
+        keys = {k for (k,) in con.execute("select distinct key_id from scanned_inputs").fetchall()}
+    assert keys == {good}
+    for plaintext in (good_key, failing_key, revoked_key):
+        assert plaintext not in output
+        assert files_containing(home, plaintext) == []
+        assert files_containing(airflow_home, plaintext) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import random
@@ -105,6 +106,13 @@ class KeyRing:
             )
             self._by_fingerprint[key.fingerprint] = key
             return plaintext
+
+    def deactivate(self, plaintext: str) -> None:
+        """Deactivate a key, as an owner deleting it in claude.ai: effective on the next request."""
+        with self._lock:
+            fingerprint = _fingerprint(plaintext)
+            key = self._by_fingerprint[fingerprint]
+            self._by_fingerprint[fingerprint] = dataclasses.replace(key, is_active=False)
 
     def unregistered(self, prefix: str) -> str:
         """A well-formed key the server does not know."""

@@ -73,6 +73,10 @@ class Simulator:
         """Register another Compliance Access Key; returns its plaintext."""
         return self.key_ring.add(scopes, active)
 
+    def deactivate_key(self, plaintext: str) -> None:
+        """Deactivate a key: its next request answers 401 `API key has been deactivated.`"""
+        self.key_ring.deactivate(plaintext)
+
     def transport(self) -> httpx.BaseTransport:
         """An in-process transport for ``httpx.Client(transport=...)``."""
         return SimTransport(self.app)
