@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import json
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -38,12 +38,59 @@ from scanners.model import Category, Finding, Severity
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Allowlist", "Engine", "load_engine"]
+__all__ = ["Allowlist", "Engine", "load_engine", "max_severity", "utf8_rows"]
 
 # RE2 gives each compiled Set / regex this much memory for its DFA cache; the default (8 MiB)
 # is too small for a Set of every detector on megabyte-sized inputs.
 _SET_MAX_MEM = 256 << 20
 _REGEX_MAX_MEM = 32 << 20
+
+
+def _raw_set_match(compiled_set: Any) -> Callable[[Any], list[int]]:
+    """The pybind `Set.Match` under google-re2's wrapper (which adds a call and a copy)."""
+    inner = getattr(compiled_set, "_set", None)
+    match: Callable[[Any], list[int]] = (
+        inner.Match if inner is not None and hasattr(inner, "Match") else compiled_set.Match
+    )
+    return match
+
+
+def _byte_finditer(regex: Any) -> Callable[[bytes], Iterator[list[tuple[int, int]]]]:
+    """A `finditer` over bytes yielding the span of every group, without match objects.
+
+    Uses the compiled RE2 object under google-re2's wrapper when it is there, the public
+    `finditer` otherwise. Spans are UTF-8 byte offsets; (-1, -1) for a group that did not take
+    part.
+    """
+    inner = getattr(regex, "_regexp", None)
+    anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+    groups = range(regex.groups + 1)
+    if inner is None or anchor is None:
+
+        def public(data: bytes) -> Iterator[list[tuple[int, int]]]:
+            for match in regex.finditer(data):
+                yield [match.span(group) for group in groups]
+
+        return public
+    match = inner.Match
+
+    def fast(data: bytes) -> Iterator[list[tuple[int, int]]]:
+        position, end = 0, len(data)
+        while position <= end:
+            spans = match(anchor, data, position, end)
+            whole_start, whole_end = spans[0]
+            if whole_start < 0:
+                return
+            yield spans
+            if whole_end > position:
+                position = whole_end
+            else:
+                # An empty match: step over one whole UTF-8 character.
+                position += 1
+                while position < end and data[position] & 0xC0 == 0x80:
+                    position += 1
+
+    return fast
 
 
 def _options(max_mem: int) -> re2.Options:
@@ -104,6 +151,7 @@ class _Entry:
     detector: Detector
     pattern: Pattern
     regex: Any
+    finditer: Callable[[bytes], Iterator[list[tuple[int, int]]]]
     value_group: int
     group_names: tuple[tuple[str, int], ...]
 
@@ -147,6 +195,7 @@ class Engine:
                         detector=detector,
                         pattern=pattern,
                         regex=regex,
+                        finditer=_byte_finditer(regex),
                         value_group=groups.get("value", 0),
                         group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
                     )
@@ -154,7 +203,7 @@ class Engine:
         self._entries = tuple(entries)
         if entries:
             self._set.Compile()
-        self._match_set = self._set.Match if entries else None
+        self._match_set = _raw_set_match(self._set) if entries else None
         self.ruleset_version = _ruleset_version(self._detectors, self._allowlists, rules_digest)
 
     @property
@@ -186,7 +235,7 @@ class Engine:
         rejects are never decoded into Python strings.
         """
         if _is_arrow(texts):
-            return [self._scan_row(row) for row in _arrow_rows(texts)]
+            return [self._scan_row(row) for row in utf8_rows(texts)]
         return [self.scan(text) if text is not None else [] for text in texts]
 
     def _scan_row(self, row: memoryview | None) -> list[Finding]:
@@ -231,10 +280,9 @@ class Engine:
         matches: list[tuple[_Entry, list[tuple[int, int]]]] = []
         for index in hits:
             entry = self._entries[index]
-            group_count = len(entry.group_names)
-            for match in entry.regex.finditer(data):
-                spans = [match.span(group) for group in range(group_count + 1)]
-                if spans[entry.value_group][0] < spans[entry.value_group][1]:
+            value_group = entry.value_group
+            for spans in entry.finditer(data):
+                if spans[value_group][0] < spans[value_group][1]:
                     matches.append((entry, spans))
         if not matches:
             return []
@@ -336,13 +384,13 @@ def _is_arrow(texts: object) -> bool:
     return module.startswith("pyarrow")
 
 
-def _arrow_rows(array: pa.Array | pa.ChunkedArray) -> Iterator[memoryview | None]:
+def utf8_rows(array: pa.Array | pa.ChunkedArray) -> Iterator[memoryview | None]:
     """The UTF-8 bytes of each row of a (large) string array, None for nulls, without copies."""
     import pyarrow as pa
 
     if isinstance(array, pa.ChunkedArray):
         for chunk in array.chunks:
-            yield from _arrow_rows(chunk)
+            yield from utf8_rows(chunk)
         return
     if pa.types.is_string(array.type):
         offset_format: Literal["i", "q"] = "i"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ __all__ = [
     "CONTEXT_BEFORE",
     "Candidate",
     "Check",
+    "ContextWords",
     "Detector",
     "Pattern",
     "context_matcher",
@@ -70,7 +70,7 @@ class Candidate:
         if self._has_context is None:
             matcher = self.detector.context_regex
             window = self.before() + " " + self.after()
-            self._has_context = bool(matcher and matcher.search(window))
+            self._has_context = matcher is not None and matcher.search(window)
         return self._has_context
 
 
@@ -116,7 +116,7 @@ class Detector:
     priority: int = 0
     true_positives: tuple[str, ...] = ()
     false_positives: tuple[str, ...] = ()
-    context_regex: re.Pattern[str] | None = field(default=None, init=False, compare=False)
+    context_regex: ContextWords | None = field(default=None, init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "context_regex", context_matcher(self.context))
@@ -127,19 +127,45 @@ class Detector:
         return self.severity_override or self.category.severity
 
 
-def context_matcher(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A case-insensitive matcher for any of `words` as whole words.
+class ContextWords:
+    """Finds any of a detector's context words as whole words in a window of text.
 
-    Scripts without spaces between words (Japanese, Chinese) are matched as substrings.
-    Python `re` is safe here: the input is a bounded window and the pattern is literals only.
+    Plain substring search plus a boundary check: several times faster than a regex
+    alternation on the short windows it sees. Words in scripts written without spaces
+    (Japanese, Chinese, Korean) match as substrings.
     """
-    if not words:
-        return None
-    parts = []
-    for word in sorted(set(words), key=len, reverse=True):
-        escaped = re.escape(word)
-        if any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in word):
-            parts.append(escaped)
-        else:
-            parts.append(rf"(?<!\w){escaped}(?!\w)")
-    return re.compile("|".join(parts), re.IGNORECASE)
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self._words = tuple(
+            (word.lower(), not any(_is_cjk(ch) for ch in word)) for word in dict.fromkeys(words)
+        )
+
+    def search(self, window: str) -> bool:
+        """Whether one of the words is in `window` (case-insensitive)."""
+        lowered = window.lower()
+        for word, needs_boundary in self._words:
+            position = lowered.find(word)
+            while position >= 0:
+                end = position + len(word)
+                if not needs_boundary or (
+                    (position == 0 or not _is_word_char(lowered[position - 1]))
+                    and (end == len(lowered) or not _is_word_char(lowered[end]))
+                ):
+                    return True
+                position = lowered.find(word, position + 1)
+        return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3040" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
+
+
+def context_matcher(words: tuple[str, ...]) -> ContextWords | None:
+    """The matcher for a detector's context words (None when it has none)."""
+    return ContextWords(words) if words else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanners.detectors.base import Candidate, Detector, Pattern
+from scanners.detectors.base import Candidate, ContextWords, Detector, Pattern
 from scanners.detectors.common import touches_digit_run
 from scanners.masking import mask_digits
 from scanners.model import Category
@@ -14,30 +14,48 @@ _SEPARATORS = (" ", "-", "\u00a0", "\u2009", "\u202f")
 
 def _grouped(sep: str) -> str:
     s = {" ": " ", "-": "-"}.get(sep, f"\\x{{{ord(sep):04x}}}")
-    # 4-4-4-1..4 (13-16 digits), 4-4-4-4-3 (19), and the Amex / Diners 4-6-5 and 4-6-4 forms.
-    return rf"\d{{4}}{s}\d{{4}}{s}\d{{4}}{s}\d{{1,4}}(?:{s}\d{{3}})?|\d{{4}}{s}\d{{6}}{s}\d{{4,5}}"
+    # 4-4-4-1..4 (13-16 digits), 4-4-4-4-3 (19), and the Amex / Diners 4-6-5 and 4-6-4 forms;
+    # the first group starts with an issuer digit (2-6).
+    head = r"[2-6]\d{3}"
+    return rf"{head}{s}\d{{4}}{s}\d{{4}}{s}\d{{1,4}}(?:{s}\d{{3}})?|{head}{s}\d{{6}}{s}\d{{4,5}}"
 
 
-# ISO/IEC 7812 PAN: 12-19 digits, unseparated or in the groups printed on cards.
-_REGEX = r"\b(?P<value>\d{12,19}|" + "|".join(_grouped(sep) for sep in _SEPARATORS) + r")\b"
+# ISO/IEC 7812 PAN without separators, by issuer prefix and length (so that 13-digit
+# millisecond timestamps and other ids never reach the validator): Visa, Mastercard,
+# Amex, Discover / UnionPay, JCB, Diners.
+_PLAIN = (
+    r"4\d{12}(?:\d{3}|\d{6})?|(?:5[1-5]|2[2-7])\d{14}|3[47]\d{13}|6\d{15,18}|35\d{14,17}"
+    r"|3[0689]\d{12,17}"
+)
+_REGEX = r"\b(?P<value>" + _PLAIN + "|" + "|".join(_grouped(sep) for sep in _SEPARATORS) + r")\b"
 
 # Words that say the number is something else that also passes Luhn (about 1 in 10 random
 # ids does). They veto a match unless a card word is also near.
-_OTHER_NUMBERS = (
-    "imei",
-    "isbn",
-    "timestamp",
-    "epoch",
-    "meid",
-    "iccid",
-    "tracking",
-    "order",
-    "invoice",
-    "ticket",
-    "reference",
-    "shipment",
-    "transaction id",
-    "serial",
+_OTHER_NUMBERS = ContextWords(
+    (
+        "imei",
+        "isbn",
+        "timestamp",
+        "epoch",
+        "meid",
+        "iccid",
+        "tracking",
+        "order",
+        "invoice",
+        "ticket",
+        "reference",
+        "shipment",
+        "transaction id",
+        "serial",
+        "order_id",
+        "orderid",
+        "order_no",
+        "order_number",
+        "tracking_id",
+        "invoice_id",
+        "ticket_id",
+        "serial_number",
+    )
 )
 
 
@@ -46,13 +64,14 @@ def _check(candidate: Candidate) -> float | None:
     if not credit_card.is_valid(value):
         return None
     text, start, end = candidate.text, candidate.start, candidate.end
-    # Not a slice of a longer run (4111-1111-1111-1111-2222, 0.4111111111111111); commas
-    # are field separators in CSV, not digit-group separators here.
-    if touches_digit_run(text, start, end, separators=" -.\u00a0\u2009\u202f"):
+    # Not a slice of a longer run (4111-1111-1111-1111-2222, 0.4111111111111111): a digit
+    # joined by the card's own separator (or a dot) continues it; "job 79828 4111-..." does not.
+    separator = next((ch for ch in value if not ch.isdigit()), "")
+    if touches_digit_run(text, start, end, separators="." + separator):
         return None
-    window = (candidate.before(40) + " " + candidate.after(20)).lower()
-    if any(word in window for word in _OTHER_NUMBERS) and not candidate.has_context:
-        return None
+    if _OTHER_NUMBERS.search(candidate.before(40) + " " + candidate.after(20)):
+        if not candidate.has_context:
+            return None
     return candidate.pattern.confidence if not value.isdigit() else 0.7
 
 

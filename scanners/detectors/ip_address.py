@@ -12,14 +12,18 @@ from scanners.validators import ip
 
 # RFC 791 dotted quad (octets range-checked by the validator).
 _IPV4 = r"\b(?P<value>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})\b"
-# RFC 4291 text forms: 2-8 hex groups with at most one "::", optional trailing dotted quad.
+# RFC 4291 section 2.2 text forms: eight groups, or a "::" compression (which times of day
+# such as 10:22:33 and MAC addresses never have), optionally ending in a dotted quad.
+_H = r"[0-9A-Fa-f]{1,4}"
 _IPV6 = (
-    r"(?:^|[^0-9A-Za-z_:.])(?P<value>(?:[0-9A-Fa-f]{1,4}:|::)(?:[0-9A-Fa-f]{0,4}:){0,6}"
-    r"(?:[0-9A-Fa-f]{1,4}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})?)"
+    r"(?:^|[^0-9A-Za-z_:.])(?P<value>" + _H + r"(?::" + _H + r"){7}"
+    r"|(?:" + _H + r"(?::" + _H + r"){0,6})?::(?:" + _H + r"(?::" + _H + r"){0,6})?"
+    r"(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?"
+    r"|(?:" + _H + r":){6}\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})"
 )
 
 _VERSION_WORDS = re.compile(
-    r"(?:\bversion|\bver\.?|\bv|\brelease|\brel\.?|\bbuild|\bfirmware|\bsdk|\bapi|"
+    r"(?:\bversion|\bver\.?|\bv|\brelease|\brel\.?|\bbuild|\bfirmware|\bsdk|"
     r"\bupgrade to|\bupdated? to|\bpython|\bnode|\bchrome)\s*[:=]?\s*[\"'/]?$",
     re.IGNORECASE,
 )
@@ -67,6 +71,9 @@ def _ipv6_check(candidate: Candidate) -> float | None:
         return None
     groups = [group for group in value.split(":") if group]
     if not any(ch.isdigit() for ch in value) and len(groups) < 4:
+        return None
+    # "[::2]" slices and "a::b" scopes: a compressed form needs two groups (or is ::1).
+    if len(groups) < 2 and value != "::1":
         return None
     address = ipaddress.IPv6Address(value)
     if address.is_unspecified:

@@ -25,7 +25,7 @@ _ASSIGN = _KEY + r"[\"']?[ \t]*(?::=|=>|=|:|：)[ \t]*"
 # Key/value assignments (dotenv, INI, YAML, JSON, code, ODBC/JDBC "Password=...;").
 _ASSIGN_DQ = _ASSIGN + r"\"(?P<value>[^\"\n]{1,200})\""
 _ASSIGN_SQ = _ASSIGN + r"'(?P<value>[^'\n]{1,200})'"
-_ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;&<>]{1,200})"
+_ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;<>]{1,200})"
 # XML / HTML-ish config: <password>x</password>
 _XML = r"(?i)<(?P<key>[a-z_:]*(?:password|passwd|pwd))>(?P<value>[^<\n]{1,200})</"
 # RFC 3986 userinfo: scheme://user:password@host
@@ -60,7 +60,7 @@ _NATURAL = (
     r"(?i:\b(?:" + _NL_WORDS + r")"
     r"(?:[ \t]+(?:for|of|to|on|de|für|pour|para|per|voor)(?:[ \t]+\S{1,40}){1,3})?[ \t]+"
     r"(?:(?:is now|is still|is|was|will be|should be|has been changed to|changed to|set to|"
-    r"reset to|está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)(?:[ \t]*[:=])?[ \t]+|[:=][ \t]*))"
+    r"reset to|está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)(?:[ \t]*[:=])?[ \t]+))"
     r"[\"'`“‘«]?(?P<value>[^\s\"'`”’»]{1,128})"
 )
 _CJK = (
@@ -111,7 +111,7 @@ _HASH = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(
-    r"\(|^\$\{|^\$\(|^\$[A-Za-z_]\w*$|^%|^@|^&|^\*\w|^(?:os|env|process|config|settings|self|this|args|opts|options|"
+    r"\(|^\$\{|^\$\(|^\$[A-Za-z_]\w*$|^%[sd(]|^%\w+%$|^[@&*][A-Za-z_]\w*$|^(?:os|env|process|config|settings|self|this|args|opts|options|"
     r"params|request|req|cfg|conf|secrets|vars|props|ctx|context|data|form|input|user|"
     r"credentials|creds|app|module)\.|\.get\b|\[|^ENV\b|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
     r"^[a-z]+(?:_[a-z0-9]+)+$|^[a-z]+[A-Z]\w*(?:Password|Pass|Pwd|Secret)\w*$",
@@ -148,8 +148,14 @@ def _looks_like_password(value: str, *, natural: bool) -> bool:
     return True
 
 
+_QUERY_PARAMETER = re.compile(r"&[A-Za-z_][\w.\-]*=")
+
+
 def _narrow(candidate: Candidate) -> None:
-    """Drop sentence punctuation and unbalanced closers that follow a value."""
+    """Drop sentence punctuation, unbalanced closers and URL query parameters after a value."""
+    parameter = _QUERY_PARAMETER.search(candidate.value)
+    if parameter:
+        candidate.end = candidate.start + parameter.start()
     while candidate.end - candidate.start > 1 and candidate.text[candidate.end - 1] in _TRAILING:
         value = candidate.value
         closer = value[-1]

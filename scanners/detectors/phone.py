@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from scanners.detectors.base import Candidate, Detector, Pattern
+from scanners.detectors.base import Candidate, ContextWords, Detector, Pattern
 from scanners.detectors.common import touches_digit_run
 from scanners.masking import mask_digits
 from scanners.model import Category
@@ -23,7 +23,10 @@ _NANP = (
 _BARE = r"\b(?P<value>1?\d{10})\b"
 
 _RUN_SEPARATORS = "-./:"
-_NOT_PHONE = ("isbn", "uuid", "epoch", "timestamp", "order", "invoice", "serial", "sku")
+# Words that say a digit group is another kind of number; they veto unless a phone word is near.
+_NOT_PHONE = ContextWords(
+    ("isbn", "uuid", "epoch", "timestamp", "order", "invoice", "serial", "sku")
+)
 
 
 def _e164(value: str) -> str:
@@ -46,9 +49,11 @@ def _check(candidate: Candidate) -> float | None:
         return None
     if right == "-" and candidate.after(2)[1:].isalnum():
         return None
-    window = (candidate.before(30) + " " + candidate.after(15)).lower()
-    if any(word in window for word in _NOT_PHONE):
-        return None
+    if not value.startswith("+") and _NOT_PHONE.search(
+        candidate.before(30) + " " + candidate.after(15)
+    ):
+        if not candidate.has_context:
+            return None
     try:
         number = phonenumbers.parse(value, "US")
     except phonenumbers.NumberParseException:

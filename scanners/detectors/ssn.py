@@ -22,7 +22,10 @@ _RUN_SEPARATORS = "-. /:\u2013"
 def _check(candidate: Candidate) -> float | None:
     if not ssn.is_valid(candidate.value):
         return None
-    if touches_digit_run(candidate.text, candidate.start, candidate.end, _RUN_SEPARATORS):
+    value = candidate.value
+    separator = next((ch for ch in value if not ch.isdigit()), "")
+    run_separators = separator + "/:" if separator else _RUN_SEPARATORS
+    if touches_digit_run(candidate.text, candidate.start, candidate.end, run_separators):
         return None
     before = candidate.before(1)
     after = candidate.after(1)

@@ -280,3 +280,45 @@ def test_adversarial_input_is_linear(engine: Engine, unit: str) -> None:
     # 4x the input may take at most ~4x the time; the bound is generous against noise.
     assert large_time < max(12 * small_time, 0.5), (unit, small_time, large_time)
     assert large_time < 20.0
+
+
+# --- RE2 plumbing -------------------------------------------------------------------------
+
+
+class _PublicOnly:
+    """A compiled regex seen only through google-re2's public API."""
+
+    def __init__(self, regex: object) -> None:
+        self._inner = regex
+        self.groups = regex.groups  # type: ignore[attr-defined]
+
+    def finditer(self, data: bytes) -> object:
+        return self._inner.finditer(data)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 @.-:é😀\n")), max_size=60))
+def test_fast_finditer_equals_the_public_api(text: str) -> None:
+    import re2
+
+    from scanners.engine import _byte_finditer
+
+    data = text.encode()
+    for pattern in [r"(?P<value>\d+)", r"a*", r"(?P<value>[a-z]+)@(?P<d>[a-z.]+)?", r"é|😀"]:
+        regex = re2.compile(pattern)
+        # Empty matches differ on purpose: the fast path steps over whole UTF-8 characters.
+        fast = [spans for spans in _byte_finditer(regex)(data) if spans[0][0] < spans[0][1]]
+        public = [
+            spans for spans in _byte_finditer(_PublicOnly(regex))(data) if spans[0][0] < spans[0][1]
+        ]
+        assert fast == public, pattern
+
+
+def test_context_words_need_word_boundaries() -> None:
+    from scanners.detectors.base import ContextWords
+
+    words = ContextWords(("card", "pan", "密码"))
+    assert words.search("my CARD number")
+    assert not words.search("company pancake scorecard_x")
+    assert words.search("我的密码是")
+    assert not ContextWords(("key",)).search("api_key")
