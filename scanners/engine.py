@@ -392,12 +392,17 @@ def utf8_rows(array: pa.Array | pa.ChunkedArray) -> Iterator[memoryview | None]:
         for chunk in array.chunks:
             yield from utf8_rows(chunk)
         return
+    if pa.types.is_string_view(array.type):
+        # Views have no contiguous offsets buffer; one cast gives them one.
+        array = array.cast(pa.large_string())
     if pa.types.is_string(array.type):
         offset_format: Literal["i", "q"] = "i"
     elif pa.types.is_large_string(array.type):
         offset_format = "q"
     else:
-        raise TypeError(f"scan_many needs a string or large_string array, not {array.type}")
+        raise TypeError(
+            f"scan_many needs a string array (string, large_string, string_view), not {array.type}"
+        )
     validity, offsets_buffer, data_buffer = array.buffers()
     count, first = len(array), array.offset
     if count == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 from scanners.detectors.base import Candidate, ContextWords, Detector, Pattern
@@ -29,12 +31,24 @@ _NOT_PHONE = ContextWords(
 )
 
 
-def _e164(value: str) -> str:
+@lru_cache(maxsize=4096)
+def _parse(value: str) -> str | None:
+    """The E.164 form of a valid number (region US by default), else None.
+
+    Cached: the check and the fingerprint both need it, and repeated numbers (signatures,
+    pasted tables) are common.
+    """
     try:
         number = phonenumbers.parse(value, "US")
     except phonenumbers.NumberParseException:
-        return value
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _e164(value: str) -> str:
+    return _parse(value) or value
 
 
 def _check(candidate: Candidate) -> float | None:
@@ -54,11 +68,7 @@ def _check(candidate: Candidate) -> float | None:
     ):
         if not candidate.has_context:
             return None
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
+    if _parse(value) is None:
         return None
     digits = sum(ch.isdigit() for ch in value)
     if not value.startswith("+") and digits not in (10, 11):

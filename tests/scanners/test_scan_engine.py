@@ -166,7 +166,7 @@ def test_scan_many_equals_per_row_on_lists(engine: Engine) -> None:
     assert engine.scan_many(BATCH) == expected
 
 
-@pytest.mark.parametrize("arrow_type", [pa.string(), pa.large_string()])
+@pytest.mark.parametrize("arrow_type", [pa.string(), pa.large_string(), pa.string_view()])
 def test_scan_many_equals_per_row_on_arrow(engine: Engine, arrow_type: pa.DataType) -> None:
     array = pa.array(BATCH, type=arrow_type)
     expected = [engine.scan(t) if t is not None else [] for t in BATCH]
@@ -262,6 +262,18 @@ ADVERSARIAL = [
     "a:",
     "ghp_",
     "\\n",
+    "my password is Xy9! ",
+    "password: ",
+    "-----BEGIN RSA PRIVATE KEY-----\n" + "A" * 64 + "\n",
+    "Bearer abcdefgh12345678 ",
+    "eyJhbGciOiJIUzI1NiJ9.",
+    "user:pass@",
+    "::",
+    "1.2.3.4.",
+    "(415) 555-0123 ",
+    "+1 ",
+    "4111 1111 1111 1111 ",
+    "jane@example.com ",
 ]
 
 
@@ -322,3 +334,17 @@ def test_context_words_need_word_boundaries() -> None:
     assert not words.search("company pancake scorecard_x")
     assert words.search("我的密码是")
     assert not ContextWords(("key",)).search("api_key")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=()), max_size=80),
+    st.sampled_from(SAMPLES),
+)
+def test_any_unicode_text_scans_safely(engine: Engine, noise: str, sample: str) -> None:
+    text = noise + sample + noise
+    findings = engine.scan(text)
+    assert engine.scan_many([text]) == [findings]
+    for finding in findings:
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert finding.redacted != text[finding.start : finding.end]
