@@ -5,7 +5,16 @@ overlaps that item's span in the text (each item and each finding is matched at 
 Also printed: micro-averaged P/R/F1 and the false-alarm rate on hard negatives (the share of
 hard-negative cases that raise any finding).
 
-    python benchmarks/scan_accuracy.py [--corpus PATH] [--errors] [--check]
+    python benchmarks/scan_accuracy.py [--corpus PATH] [--errors] [--check] [--only PREFIX]
+
+The corpus is ours, and the detectors were tuned on most of it, so its figures flatter the
+engine. Two batches were written before the engine ever ran on them; their first-run figures
+are the honest estimate:
+  bp-/bn- (34 positive, 45 hard negatives): micro F1 0.993 (P 0.993, R 0.993), false alarms
+          on hard negatives 3/211 = 1.4 % over the whole corpus at the time (1 of them here)
+  hop-/hon- (30 positive, 31 hard negatives): micro F1 0.931 (P 1.000, R 0.871; password
+          recall 0.733: .pgpass lines, "was changed to", "mot de passe:", German "es lautet"),
+          no false alarm; all but the German phrasing were then fixed
 """
 
 from __future__ import annotations
@@ -44,10 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--errors", action="store_true", help="print every miss and false alarm")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--only", default="", help="only cases whose id starts with this prefix")
     args = parser.parse_args(argv)
 
     engine = load_engine(secret=b"benchmark-secret")
     cases = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()]
+    cases = [case for case in cases if case["id"].startswith(args.only)]
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()

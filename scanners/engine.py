@@ -3,7 +3,9 @@
 How a text is scanned:
 
 1. The text is encoded to UTF-8 once and run through one `re2.Set` holding every pattern of
-   every active detector. Most texts match nothing and cost exactly that one linear pass.
+   every active detector, in a relaxed form (scanners.prefilter: counted repetitions
+   loosened, a superset that keeps the Set's DFA small). Most texts match nothing and cost
+   exactly that one linear pass.
 2. For each pattern the Set reports, that pattern alone is run with `finditer` over the same
    bytes (a Set of separate patterns, not one big alternation, so overlapping matches of
    different detectors are all seen).
@@ -34,6 +36,7 @@ from scanners.detectors import BUILTIN_DETECTORS
 from scanners.detectors.base import Candidate, Detector, Pattern
 from scanners.masking import BULLET, ELLIPSIS
 from scanners.model import Category, Finding, Severity
+from scanners.prefilter import relax
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -187,7 +190,7 @@ class Engine:
         for detector in self._detectors:
             for pattern in detector.patterns:
                 regex = re2.compile(pattern.regex, _options(_REGEX_MAX_MEM))
-                index = self._set.Add(pattern.regex)
+                index = self._set.Add(relax(pattern.regex))
                 assert index == len(entries)
                 groups = dict(regex.groupindex)
                 entries.append(
@@ -213,8 +216,8 @@ class Engine:
 
     @property
     def patterns(self) -> tuple[str, ...]:
-        """Every RE2 pattern in the prefilter Set (what a bare Set pass would run)."""
-        return tuple(entry.pattern.regex for entry in self._entries)
+        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes)."""
+        return tuple(relax(entry.pattern.regex) for entry in self._entries)
 
     # --- scanning -------------------------------------------------------------------------
 

@@ -1155,6 +1155,76 @@ BLIND_NEGATIVE: list[Case] = [
 ]
 
 
+# A second held-out batch, also written before running the engine. Its first-run figures
+# are recorded in the accuracy benchmark's docstring; later fixes may make it look better.
+_DSA_BODY = "MIIBuwIBAAKBgQD" + "Qz8vK3mN5pL2xR7tY9wB1cD6fH0jK4sA8eUiOoPqZx2Cv4Bn6Mm8Ll0Kk2Jj4Hh6Gg8Ff0Dd2Ss4Aa6" + "\n" + "Zz8Xx0Cc2Vv4Bb6Nn8Mm0Qq2Ww4Ee6Rr8Tt0Yy2Uu4Ii6Oo8Pp0Aa2Ss4Dd6Ff8Gg0Hh2Jj4Kk6Ll8"
+HELDOUT_POSITIVE: list[Case] = [
+    ("chat", "Here's my .pgpass line: db.example.com:5432:app:appuser:Pg#Pass2024", [("password", "Pg#Pass2024")]),
+    ("chat", "my visa is 4111-1111-1111-1111, exp 1/28", [("credit_card", "4111-1111-1111-1111")]),
+    ("chat", "social: 234 56 7890", [("ssn", "234 56 7890")]),
+    ("chat", "Can you check my ssn 234567890?", [("ssn", "234567890")]),
+    ("chat", "WhatsApp: +91 98765 43210", [("phone", "+91 98765 43210")]),
+    ("chat", "fax +1 212 555 0100", [("phone", "+1 212 555 0100")]),
+    ("chat", "the resolver ip is 8.8.4.4", [("ip_address", "8.8.4.4")]),
+    ("log", "neighbor fe80::1%eth0 reachable", [("ip_address", "fe80::1")]),
+    ("config", "aws_secret_access_key=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ab", [("api_key", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ab")]),
+    ("json", '{"Authorization": "Bearer sk-ant-oat01-Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3"}', [("api_key", "sk-ant-oat01-Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3")]),
+    ("config", "token: xoxp-2384729384-2384729384729-2384729384729-9f8e7d6c5b4a39281706f5e4d3c2b1a0", [("api_key", "xoxp-2384729384-2384729384729-2384729384729-9f8e7d6c5b4a39281706f5e4d3c2b1a0")]),
+    ("chat", "stripe key rk_test_51AbcDefGhiJklMnoPqrStuVwx", [("api_key", "rk_test_51AbcDefGhiJklMnoPqrStuVwx")]),
+    ("cli", "export HF_TOKEN=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", [("api_key", "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")]),
+    ("chat", 'Password for the VPN is "N0rth#Star"', [("password", "N0rth#Star")]),
+    ("config", "passwd: hunter22", [("password", "hunter22")]),
+    ("chat", "PW: Sp4rkle!", [("password", "Sp4rkle!")]),
+    ("cli", "./connect pass=Zebra!99 user=ops", [("password", "Zebra!99")]),
+    ("chat", "my password was changed to Autumn#2023 yesterday", [("password", "Autumn#2023")]),
+    ("chat", "The password is: Lion$Heart7", [("password", "Lion$Heart7")]),
+    ("chat", "here are the creds\nuser: analyst\npass: An@lyst2024", [("password", "An@lyst2024")]),
+    ("chat", "-----BEGIN DSA PRIVATE KEY-----\n" + _DSA_BODY + "\n-----END DSA PRIVATE KEY-----", [("private_key", "-----BEGIN DSA PRIVATE KEY-----\n" + _DSA_BODY + "\n-----END DSA PRIVATE KEY-----")]),
+    ("log", "redirect https://app.example.com/callback#id_token=eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTQyIiwiYXVkIjoiYXBwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIz&state=xyz", [("bearer_token", "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTQyIiwiYXVkIjoiYXBwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIz")]),
+    ("chat", "write to ops-team@alerts.company.co.jp if it pages again", [("email", "ops-team@alerts.company.co.jp")]),
+    ("config", "DB=mysql://admin:Adm1n%40123@10.0.0.9/db", [("password", "Adm1n%40123"), ("ip_address", "10.0.0.9")]),
+    ("chat", "Ich habe mein Kennwort vergessen, es lautet Blume!2024", [("password", "Blume!2024")]),
+    ("chat", "Mi clave es Perro#2020", [("password", "Perro#2020")]),
+    ("chat", "mon mot de passe: Chat!Noir9", [("password", "Chat!Noir9")]),
+    ("config", "Passwort: Geheim#123", [("password", "Geheim#123")]),
+    ("config", "senha: Tr0c@r123", [("password", "Tr0c@r123")]),
+    ("config", "пароль: Qwerty!2024", [("password", "Qwerty!2024")]),
+]
+HELDOUT_NEGATIVE: list[Case] = [
+    ("chat", "SSN: 078-05-1120 is the famous Woolworth number", []),
+    ("chat", "Version 3.2.1.0 of the driver fixes it", []),
+    ("chat", "call extension 4412 if you need me", []),
+    ("chat", "The year 2024 had 366 days; 2023-12-31 was a Sunday", []),
+    ("chat", "PO Box 1234, Springfield, IL 62704", []),
+    ("chat", "Part number 1234-567-8901 is backordered", []),
+    ("chat", "password reset link: https://example.com/reset?token=abc", []),
+    ("chat", "Please enter your password:", []),
+    ("chat", "password: (see 1Password vault entry 'prod-db')", []),
+    ("chat", "the pw field is empty on submit", []),
+    ("config", "api_key: <redacted>", []),
+    ("docs", "Bearer token format: Bearer <base64 string>", []),
+    ("code", "hash = sha256(password + salt)", []),
+    ("docs", "user:password@host is the URL format", []),
+    ("docs", "a JWT looks like xxxxx.yyyyy.zzzzz", []),
+    ("log", "MAC 3C:22:FB:12:34:56 joined", []),
+    ("log", "Build #20240517.1234.5678 green", []),
+    ("log", "Error 0xC0000005 at address 0x7FF6A1B2C3D4", []),
+    ("chat", "dimensions 1920x1080 at 60Hz, 3840x2160 for 4k", []),
+    ("chat", "coords: 48.8566° N, 2.3522° E", []),
+    ("chat", "The account number format is ########", []),
+    ("chat", "Ticket ABC-1234 blocked by DEF-5678", []),
+    ("chat", "my e-mail address is on file", []),
+    ("chat", "@channel please review before 5", []),
+    ("chat", "docs at https://docs.example.com/v2.1.0/api", []),
+    ("code", "SELECT * FROM users WHERE email = ?", []),
+    ("chat", "Phone: (555) 555-5555", []),
+    ("chat", "temperature was 36.6 and BP 120/80", []),
+    ("chat", "order 112-3456789-1234567 is late", []),
+    ("log", "sha1: da39a3ee5e6b4b0d3255bfef95601890afd80709", []),
+    ("log", "UUID: 550e8400-e29b-41d4-a716-446655440000", []),
+]
+
+
 def main() -> None:
     rows = []
     groups = [
@@ -1164,6 +1234,8 @@ def main() -> None:
         ("tn", "hard_negative", hard_negatives()),
         ("bp", "positive", BLIND_POSITIVE),
         ("bn", "hard_negative", BLIND_NEGATIVE),
+        ("hop", "positive", HELDOUT_POSITIVE),
+        ("hon", "hard_negative", HELDOUT_NEGATIVE),
     ]
     for prefix, kind, cases in groups:
         for index, (source, text, expected) in enumerate(cases):

@@ -14,11 +14,16 @@ from scanners.validators import basic_auth
 _WORDS = (
     r"password|passwort|passwd|passphrase|passcode|pass|pwd|pw|kennwort|contraseña|contrasena|"
     r"clave|senha|wachtwoord|hasło|haslo|parola|lösenord|losenord|salasana|adgangskode|heslo|"
-    r"jelszó|şifre|sifre|mot_de_passe|motdepasse|пароль|パスワード|密码|密碼|비밀번호"
+    r"jelszó|şifre|sifre|mot_de_passe|motdepasse|mot de passe|пароль|パスワード|密码|密碼|비밀번호"
 )
 # In prose "pass" is a boarding / bus pass far more often than a password.
 _NL_WORDS = _WORDS.replace("|pass|", "|") + r"|pass ?word|mot de passe|wi-?fi password"
 _KEY = r"(?P<key>[A-Za-z0-9_.\-]*(?i:" + _WORDS + r")[A-Za-z0-9_.\-]*)"
+# PostgreSQL .pgpass line: hostname:port:database:username:password
+_PGPASS = (
+    r"(?m)(?:^|[ \t])[A-Za-z0-9_.\-*]{1,253}:(?:\d{1,5}|\*):[A-Za-z0-9_\-*]{1,63}:"
+    r"[A-Za-z0-9_.@\-*]{1,63}:(?P<value>[^\s:]{1,128})$"
+)
 # key, optional closing quote of a JSON / dict key, then =, :, :=, => (same line only).
 _ASSIGN = _KEY + r"[\"']?[ \t]*(?::=|=>|=|:|：)[ \t]*"
 
@@ -59,8 +64,10 @@ _NETRC = r"\bmachine[ \t]+\S+[ \t]+login[ \t]+\S+[ \t]+password[ \t]+(?P<value>\
 _NATURAL = (
     r"(?i:\b(?:" + _NL_WORDS + r")"
     r"(?:[ \t]+(?:for|of|to|on|de|für|pour|para|per|voor)(?:[ \t]+\S{1,40}){1,3})?[ \t]+"
-    r"(?:(?:is now|is still|is|was|will be|should be|has been changed to|changed to|set to|"
-    r"reset to|está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)(?:[ \t]*[:=])?[ \t]+))"
+    # Longest phrases first: RE2 takes the first alternative that lets the whole match succeed.
+    r"(?:(?:(?:is|was|has been|have been|will be) (?:changed|set|reset|updated) to|"
+    r"(?:changed|set|reset|updated) to|is now|is still|is|was|will be|should be|"
+    r"está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)(?:[ \t]*[:=])?[ \t]+))"
     r"[\"'`“‘«]?(?P<value>[^\s\"'`”’»]{1,128})"
 )
 _CJK = (
@@ -130,7 +137,9 @@ def _key_is_password(key: str) -> bool:
     if any(part in _KEY_WORDS for part in parts):
         return True
     joined = "".join(parts)
-    return joined.endswith(("password", "passwd", "pwd", "passwort", "passphrase"))
+    return joined in _KEY_WORDS or joined.endswith(
+        ("password", "passwd", "pwd", "passwort", "passphrase")
+    )
 
 
 def _looks_like_password(value: str, *, natural: bool) -> bool:
@@ -221,6 +230,7 @@ DETECTOR = Detector(
         Pattern(name="mysql", regex=_MYSQL, confidence=0.85),
         Pattern(name="flag", regex=_FLAG, confidence=0.8),
         Pattern(name="netrc", regex=_NETRC, confidence=0.85),
+        Pattern(name="pgpass", regex=_PGPASS, confidence=0.75),
         Pattern(name="registry-login", regex=_REGISTRY_LOGIN, confidence=0.85),
         Pattern(name="natural", regex=_NATURAL, confidence=0.8),
         Pattern(name="cjk", regex=_CJK, confidence=0.8),
@@ -240,6 +250,9 @@ DETECTOR = Detector(
         "mysql -u root -pHunter22 mydb",
         "curl -u deploy:Zq8!rT5x https://api.example.com",
         "machine api.example.com login bob password b0bRul3s",
+        "db.example.com:5432:app:appuser:Pg#Pass2024",
+        "my password was changed to Autumn#2023 yesterday",
+        "mon mot de passe: Chat!Noir9",
         "hey, my password is Summer2024! can you check",
         "my password is sunshine",
         "the wifi password is GuestNet#42",

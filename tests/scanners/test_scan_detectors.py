@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 import re2
 
 from scanners import CATEGORY_SEVERITY, Engine
-from scanners.detectors import BUILTIN_DETECTORS, Detector
+from scanners.detectors import BUILTIN_DETECTORS, Detector, Pattern
+from scanners.prefilter import relax
 
 TRUE_POSITIVES = [
     pytest.param(detector, text, id=f"{detector.id}-tp{i}")
@@ -63,3 +66,24 @@ def test_preview_hides_the_value(engine: Engine, detector: Detector, text: str) 
         value = text[finding.start : finding.end]
         assert value not in repr(finding)
         assert value not in finding.redacted
+
+
+def _example_texts() -> list[str]:
+    texts = [t for d in BUILTIN_DETECTORS for t in (*d.true_positives, *d.false_positives)]
+    corpus = Path(__file__).parents[2] / "benchmarks" / "corpus" / "scan_cases.jsonl"
+    if corpus.exists():
+        texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]
+    return texts
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [p for d in BUILTIN_DETECTORS for p in d.patterns],
+    ids=lambda p: p.name,
+)
+def test_prefilter_form_is_a_superset(pattern: Pattern) -> None:
+    exact = re2.compile(pattern.regex)
+    loose = re2.compile(relax(pattern.regex))
+    for text in _example_texts():
+        if exact.search(text) is not None:
+            assert loose.search(text) is not None, text

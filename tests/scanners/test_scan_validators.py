@@ -237,3 +237,29 @@ def test_new_validators_raise_only_validation_errors(value: str) -> None:
         except ValueError:
             pass
         assert isinstance(module.is_valid(value), bool)  # type: ignore[attr-defined]
+
+
+# --- prefilter relaxation -----------------------------------------------------------------
+
+atoms = st.sampled_from(["a", "[ab]", r"\d", "[{1,2}]", r"\x{61}", "(?:ab)", "[^b]", "."])
+
+
+@st.composite
+def counted_patterns(draw: st.DrawFn) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        low = draw(st.integers(min_value=0, max_value=12))
+        high = draw(st.one_of(st.none(), st.integers(min_value=low, max_value=15)))
+        bound = f"{{{low}}}" if high is None else f"{{{low},{high}}}"
+        pieces.append(draw(atoms) + draw(st.sampled_from([bound, "", "*", "+"])))
+    return "".join(pieces)
+
+
+@given(counted_patterns(), st.text(alphabet="ab12{},", max_size=40))
+def test_relaxed_pattern_matches_whatever_the_exact_one_does(pattern: str, text: str) -> None:
+    import re2
+
+    from scanners.prefilter import relax
+
+    if re2.compile(pattern).search(text) is not None:
+        assert re2.compile(relax(pattern)).search(text) is not None
