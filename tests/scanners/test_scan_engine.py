@@ -289,6 +289,9 @@ def test_adversarial_input_is_linear(engine: Engine, unit: str) -> None:
     large = unit * (1_024_000 // len(unit))
     small_time = min(_elapsed(engine, small) for _ in range(2))
     large_time = _elapsed(engine, large)
+    if large_time >= max(12 * small_time, 0.5):
+        # One retry: a busy shared machine can stall a single run.
+        large_time = min(large_time, _elapsed(engine, large))
     # 4x the input may take at most ~4x the time; the bound is generous against noise.
     assert large_time < max(12 * small_time, 0.5), (unit, small_time, large_time)
     assert large_time < 20.0
