@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -20,7 +20,7 @@ from claude_compliance.lake.interval import Interval, daily_intervals
 from claude_compliance.lake.writer import intervals_written
 from claude_compliance.scan.step import ScanResult, scan_interval
 from claude_compliance.settings import Settings
-from claude_compliance.sync.extract import TableReport, extract_interval
+from claude_compliance.sync.extract import SyncOptions, TableReport, extract_interval
 from claude_compliance.warehouse.builder import DbtResult, run_dbt
 from claude_compliance.warehouse.publish import publish as publish_warehouse
 
@@ -67,7 +67,7 @@ def extract(
                 settings.lake_dir,
                 key_id,
                 interval,
-                size_cap_bytes=settings.file_size_cap_bytes,
+                options=sync_options(settings),
                 progress=progress,
             )
     except ComplianceAPIError as exc:
@@ -75,6 +75,14 @@ def extract(
         raise PipelineError(f"sync of key {key_id} for {interval} failed: {exc}") from None
     store.record_sync(key_id, ok=True)
     return _summary(key_id, interval, reports)
+
+
+def sync_options(settings: Settings) -> SyncOptions:
+    return SyncOptions(
+        size_cap_bytes=settings.file_size_cap_bytes,
+        activity_lag=timedelta(seconds=settings.activity_lag_s),
+        activity_overlap=timedelta(seconds=settings.activity_overlap_s),
+    )
 
 
 def _summary(key_id: str, interval: Interval, reports: list[TableReport]) -> ExtractSummary:

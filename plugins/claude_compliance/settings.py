@@ -28,6 +28,8 @@ class Settings:
     rules_path: Path | None
     file_size_cap_bytes: int
     request_timeout_s: float
+    activity_lag_s: float = 90.0
+    activity_overlap_s: float = 600.0
 
     @property
     def lake_dir(self) -> Path:
@@ -70,6 +72,8 @@ class Settings:
                 env, "CLAUDE_COMPLIANCE_FILE_SIZE_CAP_BYTES", 10 * 1024 * 1024
             ),
             request_timeout_s=_positive_float(env, "CLAUDE_COMPLIANCE_REQUEST_TIMEOUT_S", 60.0),
+            activity_lag_s=_positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
+            activity_overlap_s=_positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
         )
 
     @classmethod

@@ -6,6 +6,12 @@ activities as (
 
 ),
 
+own_requests as (
+
+    select distinct request_id from {{ ref('stg_compliance_api__own_requests') }}
+
+),
+
 final as (
 
     select
@@ -22,9 +28,14 @@ final as (
         project_id,
         file_id,
         project_document_id,
+        activities.request_id,
+        -- Our own sync's API calls, so reports can leave that traffic out.
+        activities.activity_type = 'compliance_api_accessed'
+        and own_requests.request_id is not null as is_own_request,
         synced_at
 
     from activities
+    left join own_requests on activities.request_id = own_requests.request_id
 
 )
 

@@ -48,6 +48,8 @@ RAW: dict[str, pa.Schema] = {
             pa.field("claude_project_id", pa.string()),
             pa.field("claude_file_id", pa.string()),
             pa.field("claude_project_document_id", pa.string()),
+            # For compliance_api_accessed: the request-id of the API call it records.
+            pa.field("request_id", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
@@ -65,6 +67,7 @@ RAW: dict[str, pa.Schema] = {
             pa.field("user_email", pa.string()),
             pa.field("href", pa.string()),
             pa.field("model", pa.string()),
+            pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
@@ -78,6 +81,7 @@ RAW: dict[str, pa.Schema] = {
             # The text blocks joined by "\n": for user turns, the scanned input.
             pa.field("text", pa.string()),
             pa.field("file_ids", pa.list_(pa.string())),
+            pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
@@ -94,6 +98,7 @@ RAW: dict[str, pa.Schema] = {
             pa.field("created_at", TS),
             pa.field("content_text", pa.string()),
             pa.field("skipped_reason", pa.string()),
+            pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
@@ -111,6 +116,7 @@ RAW: dict[str, pa.Schema] = {
             pa.field("user_email", pa.string()),
             pa.field("description", pa.string()),
             pa.field("instructions", pa.string()),
+            pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
@@ -129,11 +135,92 @@ RAW: dict[str, pa.Schema] = {
             pa.field("user_id", pa.string()),
             pa.field("content_text", pa.string()),
             pa.field("skipped_reason", pa.string()),
+            pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
     ),
 }
+
+# Directory snapshots beyond organizations and users.
+RAW.update(
+    {
+        "roles": pa.schema(
+            [
+                pa.field("role_id", pa.string(), nullable=False),
+                pa.field("organization_uuid", pa.string(), nullable=False),
+                pa.field("name", pa.string()),
+                pa.field("description", pa.string()),
+                pa.field("created_at", TS),
+                pa.field("updated_at", TS),
+                pa.field("raw_json", pa.string()),
+                *_COMMON,
+            ]
+        ),
+        "groups": pa.schema(
+            [
+                pa.field("group_id", pa.string(), nullable=False),
+                pa.field("name", pa.string()),
+                pa.field("source_type", pa.string()),
+                pa.field("created_at", TS),
+                pa.field("updated_at", TS),
+                pa.field("raw_json", pa.string()),
+                *_COMMON,
+            ]
+        ),
+        "group_members": pa.schema(
+            [
+                pa.field("group_id", pa.string(), nullable=False),
+                pa.field("user_id", pa.string(), nullable=False),
+                pa.field("email", pa.string()),
+                pa.field("raw_json", pa.string()),
+                *_COMMON,
+            ]
+        ),
+        "org_settings": pa.schema(
+            [
+                pa.field("organization_uuid", pa.string(), nullable=False),
+                pa.field("raw_json", pa.string()),
+                *_COMMON,
+            ]
+        ),
+        "project_collaborators": pa.schema(
+            [
+                pa.field("project_id", pa.string(), nullable=False),
+                pa.field("collaborator_type", pa.string()),
+                pa.field("principal_id", pa.string()),
+                pa.field("role", pa.string()),
+                pa.field("granted_at", TS),
+                pa.field("raw_json", pa.string()),
+                *_COMMON,
+            ]
+        ),
+        # The request-ids of our own API calls, so their compliance_api_accessed events
+        # can be told apart from everyone else's. One file set per sync run.
+        "own_requests": pa.schema(
+            [
+                pa.field("request_id", pa.string(), nullable=False),
+                pa.field("key_id", pa.string(), nullable=False),
+                pa.field("synced_at", TS),
+            ]
+        ),
+    }
+)
+
+# What the interval's activity feed says was created, checked against what was synced.
+RAW["reconciliation"] = pa.schema(
+    [
+        pa.field("key_id", pa.string(), nullable=False),
+        pa.field("activity_id", pa.string(), nullable=False),
+        pa.field("activity_type", pa.string(), nullable=False),
+        pa.field("activity_at", TS),
+        pa.field("referenced_kind", pa.string(), nullable=False),
+        pa.field("referenced_id", pa.string(), nullable=False),
+        # found | missing
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("synced_at", TS),
+    ]
+)
 
 # One row per key × table × interval: the completeness ledger (also in each `_manifest-*.json`).
 LEDGER = pa.schema(

@@ -136,6 +136,10 @@ class Endpoints:
             o.org_id: o.uuid for o in data.orgs
         }
 
+    def reindex(self) -> None:
+        """Refresh what is derived from the data after a deletion."""
+        self.chats_by_updated = sorted(self.data.chats, key=_updated_key)
+
     # --- shared ---------------------------------------------------------------------------------
 
     def org_filter(self, query: Query) -> set[str] | None:

@@ -12,9 +12,12 @@ from .model import Activity
 class ActivityFeed:
     """Activities sorted by (created_at, id); new events become visible after ``lag_s``."""
 
-    def __init__(self, history: list[Activity], lag_s: float = 0.0) -> None:
+    def __init__(
+        self, history: list[Activity], lag_s: float = 0.0, visibility_lag_s: float = 0.0
+    ) -> None:
         self._records = sorted(history, key=lambda a: a.sort_key)
         self._lag = dt.timedelta(seconds=lag_s)
+        self._visibility_lag = dt.timedelta(seconds=visibility_lag_s)
         self._lock = threading.Lock()
 
     def append(self, record: Activity) -> None:
@@ -25,6 +28,9 @@ class ActivityFeed:
         """Everything queryable at ``now``, ascending."""
         with self._lock:
             records = list(self._records)
+        if self._visibility_lag:
+            horizon = now - self._visibility_lag
+            records = [a for a in records if a.created_at <= horizon]
         if not self._lag:
             return records
         cutoff = now - self._lag

@@ -174,6 +174,10 @@ class SimData:
     orgs_by_uuid: dict[str, Organization] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Sort the lists and rebuild the lookups (after generation or a deletion)."""
         self.orgs.sort(key=lambda o: (o.created_at, o.uuid))
         self.users.sort(key=lambda u: (u.created_at, u.id))
         self.chats.sort(key=lambda c: (c.created_at, c.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -47,10 +48,15 @@ class Simulator:
         self.keys: SimKeys = standard_keys(self.key_ring)
         self.faults = Faults()
         self.rate_limiter = RateLimiter(self.config.rate_limit_per_minute, clock)
-        self.feed = ActivityFeed(self.data.activities, self.config.access_event_lag_s)
+        self.feed = ActivityFeed(
+            self.data.activities,
+            self.config.access_event_lag_s,
+            self.config.activity_visibility_lag_s,
+        )
         self.directory = build_directory(self.data, self.config.seed)
+        self._endpoints = Endpoints(self.data, self.feed, self.directory, self.key_ring)
         self.app = ComplianceApp(
-            Endpoints(self.data, self.feed, self.directory, self.key_ring),
+            self._endpoints,
             self.key_ring,
             self.rate_limiter,
             self.faults,
@@ -68,6 +74,37 @@ class Simulator:
     def set_enabled(self, is_enabled: bool) -> None:
         """Turn the tenant's Compliance API on or off (off: every call answers 400)."""
         self.app.is_enabled = is_enabled
+
+    def delete_chat(self, chat_id: str, *, at: dt.datetime, hard: bool = False) -> None:
+        """Delete a chat as the spec describes (§9).
+
+        By its user in claude.ai (`hard=False`): still listed with `deleted_at`, an empty
+        name and a moved `updated_at`; its messages come without content and its files are
+        gone. Through the API (`hard=True`): the chat, its messages and files are gone.
+        """
+        data = self.data
+        chat = data.chats_by_id[chat_id]
+        data.chats.remove(chat)
+        for file_id in [f.id for f in data.files.values() if f.chat_id == chat_id]:
+            del data.files[file_id]
+        if hard:
+            for message_id in chat.message_ids:
+                data.messages.pop(message_id, None)
+        else:
+            data.chats.append(dataclasses.replace(chat, deleted_at=at, updated_at=at, name=""))
+        data.reindex()
+        self._endpoints.reindex()
+
+    def delete_project(self, project_id: str) -> None:
+        """Hard-delete a project with its documents and files (the API's DELETE)."""
+        data = self.data
+        data.projects.remove(data.projects_by_id[project_id])
+        for doc_id in [d.id for d in data.project_documents(project_id)]:
+            del data.documents[doc_id]
+        for file_id in [f.id for f in data.project_files(project_id)]:
+            del data.files[file_id]
+        data.reindex()
+        self._endpoints.reindex()
 
     def add_key(self, scopes: list[str], active: bool = True) -> str:
         """Register another Compliance Access Key; returns its plaintext."""

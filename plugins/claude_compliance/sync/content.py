@@ -1,4 +1,5 @@
-"""File content: which files are text, how big is too big, and what a download proves.
+"""File content: which files are text, how big is too big, what a download proves, and a
+content cache so unchanged files and documents (same MD5) are never downloaded twice.
 
 A file we do not scan is still recorded, with `skipped_reason` saying why: `binary`,
 `oversize`, `decode_error`, `md5_mismatch`, `deleted` or `not_found`.
@@ -6,9 +7,12 @@ A file we do not scan is still recorded, with `skipped_reason` saying why: `bina
 
 from __future__ import annotations
 
+import hashlib
+import os
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from claude_compliance.api import ComplianceClient, NotFoundError
@@ -59,19 +63,105 @@ def is_text_like(filename: str | None, mime_type: str | None) -> bool:
     return suffix in TEXT_SUFFIXES
 
 
+class ContentCache:
+    """Decoded text content by MD5 (hex of the served bytes), one store per key.
+
+    Lives beside the lake (`<lake>/content/key=<key_id>/`), so a re-run, a backfill or the
+    next interval that meets the same file finds it without a download.
+    """
+
+    def __init__(self, lake_dir: Path, key_id: str) -> None:
+        self.root = lake_dir / "content" / f"key={key_id}"
+
+    def _path(self, md5: str) -> Path:
+        return self.root / md5[:2] / f"{md5}.txt"
+
+    def get(self, md5: str | None) -> str | None:
+        if not md5 or not all(c in "0123456789abcdef" for c in md5.lower()):
+            return None
+        path = self._path(md5.lower())
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def put(self, md5: str, text: str) -> None:
+        _write_atomic(self._path(md5.lower()), text)
+
+    def document_md5(self, document_id: str) -> str | None:
+        path = self.root / "documents" / document_id
+        return path.read_text().strip() if path.exists() else None
+
+    def remember_document(self, document_id: str, md5: str) -> None:
+        _write_atomic(self.root / "documents" / document_id, md5)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def md5_hex(data: bytes) -> str:
+    return hashlib.md5(data).hexdigest()  # noqa: S324 - the API's content checksum
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    text: str | None
+    md5: str | None
+    user_id: str | None
+    requests: int
+    request_id: str | None
+    downloaded: bool
+
+
+def fetch_document(client: ComplianceClient, document_id: str, cache: ContentCache) -> Document:
+    """A project document's text: by its metadata MD5 from the cache when seen before."""
+    base = f"/v1/compliance/apps/projects/documents/{document_id}"
+    requests = 0
+    if cache.document_md5(document_id):
+        meta = client.get_json(f"{base}/metadata")
+        requests += meta.attempts
+        md5 = meta.body.get("md5")
+        cached = cache.get(md5)
+        if cached is not None:
+            user = meta.body.get("user")
+            user_id = user.get("id") if isinstance(user, Mapping) else None
+            return Document(cached, md5, user_id, requests, meta.request_id, downloaded=False)
+    page = client.get_json(base)
+    requests += page.attempts
+    content = page.body.get("content")
+    text = str(content) if content is not None else None
+    md5 = None
+    if text is not None:
+        md5 = md5_hex(text.encode("utf-8"))
+        cache.put(md5, text)
+        cache.remember_document(document_id, md5)
+    user = page.body.get("user")
+    user_id = user.get("id") if isinstance(user, Mapping) else None
+    return Document(text, md5, user_id, requests, page.request_id, downloaded=True)
+
+
 def fetch_text(
     client: ComplianceClient,
     content_path: str,
     meta: Mapping[str, Any],
     size_cap_bytes: int,
+    cache: ContentCache | None = None,
 ) -> FileContent:
-    """Download a file's content if it is text and within the cap; otherwise say why not."""
+    """A file's text if it is text and within the cap (from the cache when its MD5 is
+    known), otherwise None and why not."""
     md5 = meta.get("md5")
     if not is_text_like(meta.get("filename"), meta.get("mime_type")):
         return FileContent(None, "binary", md5)
     size = meta.get("size_bytes")
     if isinstance(size, int) and size > size_cap_bytes:
         return FileContent(None, "oversize", md5)
+    cached = cache.get(md5) if cache is not None else None
+    if cached is not None:
+        return FileContent(cached, None, md5)
     try:
         download = client.download(content_path)
     except NotFoundError:
@@ -84,6 +174,8 @@ def fetch_text(
         text, reason = None, "md5_mismatch"
     else:
         text, reason = decode_text(download.content)
+        if text is not None and cache is not None:
+            cache.put(md5_hex(download.content), text)
     return FileContent(text, reason, md5, download.attempts, download.request_id)
 
 

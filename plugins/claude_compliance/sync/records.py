@@ -64,6 +64,7 @@ def activity_row(record: Mapping[str, Any], key_id: str, synced_at: datetime) ->
         "claude_project_id": record.get("claude_project_id"),
         "claude_file_id": record.get("claude_file_id"),
         "claude_project_document_id": record.get("claude_project_document_id"),
+        "request_id": record.get("request_id"),
         "raw_json": raw(record),
         "key_id": key_id,
         "synced_at": synced_at,
@@ -84,6 +85,7 @@ def chat_row(record: Mapping[str, Any], key_id: str, synced_at: datetime) -> Row
         "user_email": _user(record).get("email_address"),
         "href": record.get("href"),
         "model": record.get("model"),
+        "tombstone": "deleted_by_user" if record.get("deleted_at") else None,
         "raw_json": raw(meta),
         "key_id": key_id,
         "synced_at": synced_at,
@@ -100,7 +102,13 @@ def message_text(message: Mapping[str, Any]) -> str:
     )
 
 
-def message_row(message: Mapping[str, Any], chat_id: str, key_id: str, synced_at: datetime) -> Row:
+def message_row(
+    message: Mapping[str, Any],
+    chat_id: str,
+    key_id: str,
+    synced_at: datetime,
+    tombstone: str | None = None,
+) -> Row:
     files = message.get("files") or []
     return {
         "message_id": message["id"],
@@ -109,6 +117,7 @@ def message_row(message: Mapping[str, Any], chat_id: str, key_id: str, synced_at
         "created_at": parse_timestamp(message.get("created_at")),
         "text": message_text(message),
         "file_ids": [f["id"] for f in files if isinstance(f, Mapping) and f.get("id")],
+        "tombstone": tombstone,
         "raw_json": raw(message),
         "key_id": key_id,
         "synced_at": synced_at,
@@ -128,7 +137,81 @@ def project_row(detail: Mapping[str, Any], key_id: str, synced_at: datetime) -> 
         "user_email": _user(detail).get("email_address"),
         "description": detail.get("description"),
         "instructions": detail.get("instructions"),
+        "tombstone": "deleted_by_user" if detail.get("deleted_at") else None,
         "raw_json": raw(detail),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def role_row(
+    record: Mapping[str, Any], organization_uuid: str, key_id: str, synced_at: datetime
+) -> Row:
+    return {
+        "role_id": record["id"],
+        "organization_uuid": organization_uuid,
+        "name": record.get("name"),
+        "description": record.get("description"),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "updated_at": parse_timestamp(record.get("updated_at")),
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def group_row(record: Mapping[str, Any], key_id: str, synced_at: datetime) -> Row:
+    return {
+        "group_id": record["id"],
+        "name": record.get("name"),
+        "source_type": record.get("source_type"),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "updated_at": parse_timestamp(record.get("updated_at")),
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def member_row(record: Mapping[str, Any], group_id: str, key_id: str, synced_at: datetime) -> Row:
+    return {
+        "group_id": group_id,
+        "user_id": record["user_id"],
+        "email": record.get("email"),
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def settings_row(
+    record: Mapping[str, Any], organization_uuid: str, key_id: str, synced_at: datetime
+) -> Row:
+    return {
+        "organization_uuid": organization_uuid,
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def collaborator_row(
+    record: Mapping[str, Any], project_id: str, key_id: str, synced_at: datetime
+) -> Row:
+    kind = record.get("type")
+    principal = {
+        "user": record.get("user_id"),
+        "group": record.get("group_id"),
+        "organization": record.get("organization_uuid"),
+        "organization_role": record.get("organization_role"),
+    }.get(str(kind))
+    return {
+        "project_id": project_id,
+        "collaborator_type": kind,
+        "principal_id": principal,
+        "role": record.get("role"),
+        "granted_at": parse_timestamp(record.get("granted_at")),
+        "raw_json": raw(record),
         "key_id": key_id,
         "synced_at": synced_at,
     }

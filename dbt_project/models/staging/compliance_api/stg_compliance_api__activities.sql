@@ -22,6 +22,7 @@ renamed as (
         claude_project_id as project_id,
         claude_file_id as file_id,
         claude_project_document_id as project_document_id,
+        request_id,
         synced_at
 
     from source
