@@ -16,13 +16,18 @@ from scanners import Engine, load_engine
 
 
 def state_engine(settings: Settings) -> sa.Engine:
+    """The state DB engine, migrated to the latest revision (once per URL and process)."""
     settings.ensure_dirs()
     return _engine_for(settings.state_db_url)
 
 
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> sa.Engine:
-    return sa.create_engine(url, future=True, pool_pre_ping=True)
+    from claude_compliance.state.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
 
 
 def key_store(settings: Settings) -> KeyStore:

@@ -2,7 +2,12 @@
 
 Only the Fernet ciphertext of a key is stored. Records, reprs and listings carry the key id
 and its fingerprint (prefix, last four, hash prefix); `reveal()` is the one way back to the
-plaintext, for the sync task that needs it.
+plaintext, for the sync task that needs it. The tables live in `claude_compliance.state`
+and are created by its migrations (`runtime.key_store()` hands over a migrated engine).
+
+Status model: `active` → `sync_error` (the last sync or validation failed; the reason is kept
+in `last_error`) → back to `active` on the next success; `revoked` is final: no further syncs
+or scans, the data already fetched is kept, and the key still works at Anthropic.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,38 +24,21 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken, MultiFernet
 
-metadata = sa.MetaData()
-
-keys_table = sa.Table(
-    "compliance_keys",
-    metadata,
-    sa.Column("key_id", sa.String(40), primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("fingerprint", sa.String(120), nullable=False),
-    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("ciphertext", sa.Text, nullable=False),
-    sa.Column("scopes", sa.Text, nullable=False, default="[]"),
-    sa.Column("organizations", sa.Text, nullable=False, default="[]"),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("last_validated_at", sa.DateTime(timezone=True)),
-    sa.Column("last_sync_at", sa.DateTime(timezone=True)),
-    sa.Column("last_sync_status", sa.String(20)),
-    sa.Column("last_error", sa.Text),
-)
-
-key_events_table = sa.Table(
-    "compliance_key_events",
-    metadata,
-    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("key_id", sa.String(40), nullable=False, index=True),
-    sa.Column("event", sa.String(40), nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("detail", sa.Text),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-)
+from claude_compliance.state.schema import key_events_table, key_syncs_table, keys_table
 
 STATUSES = ("active", "sync_error", "revoked")
+
+__all__ = [
+    "STATUSES",
+    "KeyRecord",
+    "KeyStore",
+    "KeyStoreError",
+    "SyncRecord",
+    "fingerprint_of",
+    "key_events_table",
+    "key_hash",
+    "keys_table",
+]
 
 
 class KeyStoreError(Exception):
@@ -63,12 +52,28 @@ class KeyRecord:
     fingerprint: str
     scopes: tuple[str, ...]
     organizations: tuple[str, ...]
+    organization_names: tuple[str, ...]
     status: str
     created_at: datetime
+    created_by: str | None
     last_validated_at: datetime | None
     last_sync_at: datetime | None
     last_sync_status: str | None
     last_error: str | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == "revoked"
+
+    @property
+    def parent_organization(self) -> str:
+        """What the key reaches: the API names linked organizations, not their parent."""
+        names = [n for n in self.organization_names if n] or list(self.organizations)
+        if not names:
+            return "unknown (no organization scope)"
+        return ", ".join(names)
 
     def as_public_dict(self) -> dict[str, Any]:
         return {
@@ -77,13 +82,28 @@ class KeyRecord:
             "fingerprint": self.fingerprint,
             "scopes": list(self.scopes),
             "organizations": list(self.organizations),
+            "organization_names": list(self.organization_names),
+            "parent_organization": self.parent_organization,
             "status": self.status,
             "created_at": _iso(self.created_at),
+            "created_by": self.created_by,
             "last_validated_at": _iso(self.last_validated_at),
             "last_sync_at": _iso(self.last_sync_at),
             "last_sync_status": self.last_sync_status,
             "last_error": self.last_error,
+            "revoked_at": _iso(self.revoked_at),
+            "revoked_by": self.revoked_by,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRecord:
+    key_id: str
+    status: str
+    error: str | None
+    interval_start: datetime | None
+    interval_end: datetime | None
+    recorded_at: datetime
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -104,7 +124,6 @@ class KeyStore:
     def __init__(self, engine: sa.Engine, fernet: MultiFernet) -> None:
         self._engine = engine
         self._fernet = fernet
-        metadata.create_all(engine)
 
     def __repr__(self) -> str:
         return f"KeyStore(url={self._engine.url.render_as_string(hide_password=True)!r})"
@@ -117,6 +136,7 @@ class KeyStore:
         scopes: list[str],
         organizations: list[str],
         actor: str,
+        organization_names: list[str] | None = None,
     ) -> KeyRecord:
         now = datetime.now(UTC)
         digest = key_hash(plaintext)
@@ -136,8 +156,10 @@ class KeyStore:
                     ciphertext=self._fernet.encrypt(plaintext.encode()).decode(),
                     scopes=json.dumps(scopes),
                     organizations=json.dumps(organizations),
+                    organization_names=json.dumps(organization_names or []),
                     status="active",
                     created_at=now,
+                    created_by=actor,
                     last_validated_at=now,
                 )
             )
@@ -171,7 +193,11 @@ class KeyStore:
         return [k for k in self.all() if k.status != "revoked"]
 
     def reveal(self, key_id: str) -> str:
-        """The plaintext key, for the client that needs it. Never log or return it."""
+        """The plaintext key, for the client that needs it. Never log or return it.
+
+        Inside an Airflow process the value is also registered with Airflow's secrets
+        masker, so a task log that somehow prints it shows `***`.
+        """
         with self._engine.connect() as conn:
             row = conn.execute(
                 sa.select(keys_table.c.ciphertext).where(keys_table.c.key_id == key_id)
@@ -179,37 +205,94 @@ class KeyStore:
         if row is None:
             raise KeyStoreError(f"no key with id {key_id!r}")
         try:
-            return self._fernet.decrypt(row.ciphertext.encode()).decode()
+            plaintext = self._fernet.decrypt(row.ciphertext.encode()).decode()
         except InvalidToken:
             raise KeyStoreError(
                 f"cannot decrypt key {key_id}: the ciphertext was tampered with or the master "
                 "key is not one of CLAUDE_COMPLIANCE_MASTER_KEY"
             ) from None
+        _mask_in_airflow(plaintext)
+        return plaintext
 
     def revoke(self, key_id: str, *, actor: str) -> KeyRecord:
-        self._set(key_id, actor, "revoked", status="revoked")
+        """Stop syncing and scanning `key_id`; its data stays. It still works at Anthropic."""
+        record = self.get(key_id)
+        if record.is_revoked:
+            raise KeyStoreError(f"key {key_id} is already revoked")
+        self._set(
+            key_id,
+            actor,
+            "revoked",
+            status="revoked",
+            revoked_at=datetime.now(UTC),
+            revoked_by=actor,
+        )
         return self.get(key_id)
 
-    def record_sync(self, key_id: str, *, ok: bool, error: str | None = None) -> None:
+    def record_sync(
+        self,
+        key_id: str,
+        *,
+        ok: bool,
+        error: str | None = None,
+        interval_start: datetime | None = None,
+        interval_end: datetime | None = None,
+    ) -> None:
+        """The outcome of one sync of `key_id`: sets its status and keeps the history."""
         record = self.get(key_id)
+        now = datetime.now(UTC)
+        reason = None if ok else self._scrub(key_id, error or "sync failed")
         values: dict[str, Any] = {
-            "last_sync_at": datetime.now(UTC),
+            "last_sync_at": now,
             "last_sync_status": "ok" if ok else "failed",
-            "last_error": None if ok else error,
+            "last_error": reason,
         }
-        if record.status != "revoked":
+        if not record.is_revoked:
             values["status"] = "active" if ok else "sync_error"
-        self._set(key_id, "sync", "sync_ok" if ok else "sync_failed", detail=error, **values)
+        with self._engine.begin() as conn:
+            conn.execute(
+                key_syncs_table.insert().values(
+                    key_id=key_id,
+                    interval_start=interval_start,
+                    interval_end=interval_end,
+                    status="ok" if ok else "failed",
+                    error=reason,
+                    recorded_at=now,
+                )
+            )
+        self._set(key_id, "sync", "sync_ok" if ok else "sync_failed", detail=reason, **values)
 
-    def mark_validated(self, key_id: str, *, actor: str, ok: bool, error: str | None) -> None:
-        values: dict[str, Any] = {"last_validated_at": datetime.now(UTC), "last_error": error}
-        self._set(key_id, actor, "validated" if ok else "validation_failed", detail=error, **values)
+    def mark_validated(
+        self,
+        key_id: str,
+        *,
+        actor: str,
+        ok: bool,
+        error: str | None,
+        scopes: list[str] | None = None,
+        organizations: list[str] | None = None,
+        organization_names: list[str] | None = None,
+    ) -> KeyRecord:
+        """Record a live re-check; a failure puts a non-revoked key in `sync_error`."""
+        record = self.get(key_id)
+        reason = None if ok else self._scrub(key_id, error or "validation failed")
+        values: dict[str, Any] = {"last_validated_at": datetime.now(UTC), "last_error": reason}
+        if not record.is_revoked:
+            values["status"] = "active" if ok else "sync_error"
+        if ok and scopes is not None:
+            values["scopes"] = json.dumps(scopes)
+        if ok and organizations is not None:
+            values["organizations"] = json.dumps(organizations)
+            values["organization_names"] = json.dumps(organization_names or [])
+        self._set(key_id, actor, "validated" if ok else "validation_failed", reason, **values)
+        return self.get(key_id)
 
     def rotate_master(self, new_fernet: MultiFernet, *, actor: str) -> int:
         """Re-encrypt every key under the first key of `new_fernet`; returns the count."""
         count = 0
         with self._engine.begin() as conn:
-            for row in conn.execute(sa.select(keys_table.c.key_id, keys_table.c.ciphertext)):
+            rows = conn.execute(sa.select(keys_table.c.key_id, keys_table.c.ciphertext)).all()
+            for row in rows:
                 try:
                     rotated = new_fernet.rotate(row.ciphertext.encode()).decode()
                 except InvalidToken:
@@ -231,8 +314,38 @@ class KeyStore:
         if key_id:
             query = query.where(key_events_table.c.key_id == key_id)
         with self._engine.connect() as conn:
-            for row in conn.execute(query):
-                yield dict(row._mapping)
+            rows = conn.execute(query).all()
+        for row in rows:
+            yield dict(row._mapping)
+
+    def sync_history(self, key_id: str, limit: int = 20) -> list[SyncRecord]:
+        """The latest sync outcomes of `key_id`, newest first."""
+        query = (
+            sa.select(key_syncs_table)
+            .where(key_syncs_table.c.key_id == key_id)
+            .order_by(key_syncs_table.c.sync_id.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return [
+                SyncRecord(
+                    key_id=row.key_id,
+                    status=row.status,
+                    error=row.error,
+                    interval_start=_utc_or_none(row.interval_start),
+                    interval_end=_utc_or_none(row.interval_end),
+                    recorded_at=_utc(row.recorded_at),
+                )
+                for row in conn.execute(query)
+            ]
+
+    def _scrub(self, key_id: str, text: str) -> str:
+        """`text` with the key's plaintext (should an error ever carry it) replaced."""
+        try:
+            plaintext = self.reveal(key_id)
+        except KeyStoreError:
+            return text
+        return text.replace(plaintext, self.get(key_id).fingerprint)
 
     def _set(
         self, key_id: str, actor: str, event: str, detail: str | None = None, **values: Any
@@ -260,6 +373,16 @@ class KeyStore:
         )
 
 
+def _mask_in_airflow(plaintext: str) -> None:
+    if "airflow" not in sys.modules:  # never import Airflow just for this
+        return
+    try:
+        from airflow.sdk.log import mask_secret
+    except ImportError:  # pragma: no cover - an Airflow without the Task SDK
+        return
+    mask_secret(plaintext)
+
+
 def _record(row: sa.Row[Any]) -> KeyRecord:
     return KeyRecord(
         key_id=row.key_id,
@@ -267,12 +390,16 @@ def _record(row: sa.Row[Any]) -> KeyRecord:
         fingerprint=row.fingerprint,
         scopes=tuple(json.loads(row.scopes or "[]")),
         organizations=tuple(json.loads(row.organizations or "[]")),
+        organization_names=tuple(json.loads(row.organization_names or "[]")),
         status=row.status,
         created_at=_utc(row.created_at),
+        created_by=row.created_by,
         last_validated_at=_utc_or_none(row.last_validated_at),
         last_sync_at=_utc_or_none(row.last_sync_at),
         last_sync_status=row.last_sync_status,
         last_error=row.last_error,
+        revoked_at=_utc_or_none(row.revoked_at),
+        revoked_by=row.revoked_by,
     )
 
 

@@ -1,0 +1,1 @@
+"""The state DB: keys, sync state, dashboard users and sessions, triage, suppressions, audit."""

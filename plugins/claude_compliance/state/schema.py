@@ -1,0 +1,147 @@
+"""Every table of the state DB, as SQLAlchemy Core metadata (the migrations create them).
+
+The Alembic revisions in `migrations/versions/` are the source of truth for how a database
+gets to this shape; a test compares the migrated schema against this metadata, so the two
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+TS = sa.DateTime(timezone=True)
+
+# -- Compliance Access Keys ---------------------------------------------------------------
+
+keys_table = sa.Table(
+    "compliance_keys",
+    metadata,
+    sa.Column("key_id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("fingerprint", sa.String(120), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("ciphertext", sa.Text, nullable=False),
+    sa.Column("scopes", sa.Text, nullable=False, default="[]"),
+    sa.Column("organizations", sa.Text, nullable=False, default="[]"),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_validated_at", TS),
+    sa.Column("last_sync_at", TS),
+    sa.Column("last_sync_status", sa.String(20)),
+    sa.Column("last_error", sa.Text),
+    # revision 0002
+    sa.Column("organization_names", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("created_by", sa.String(200)),
+    sa.Column("revoked_at", TS),
+    sa.Column("revoked_by", sa.String(200)),
+)
+
+key_events_table = sa.Table(
+    "compliance_key_events",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_id", sa.String(40), nullable=False, index=True),
+    sa.Column("event", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Column("created_at", TS, nullable=False),
+)
+
+key_syncs_table = sa.Table(
+    "compliance_key_syncs",
+    metadata,
+    sa.Column("sync_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_id", sa.String(40), nullable=False),
+    sa.Column("interval_start", TS),
+    sa.Column("interval_end", TS),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("recorded_at", TS, nullable=False),
+    sa.Index("ix_compliance_key_syncs_key_recorded", "key_id", "recorded_at"),
+)
+
+# -- Dashboard users, sessions, audit -----------------------------------------------------
+
+users_table = sa.Table(
+    "dashboard_users",
+    metadata,
+    sa.Column("user_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("is_disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("created_by", sa.String(200)),
+    sa.Column("last_login_at", TS),
+)
+
+sessions_table = sa.Table(
+    "dashboard_sessions",
+    metadata,
+    # sha256 of the cookie token: a dump of this table does not yield a usable session
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey("dashboard_users.user_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_seen_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=False),
+)
+
+audit_table = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", TS, nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False, index=True),
+    sa.Column("target", sa.String(300)),
+    sa.Column("detail", sa.Text),
+)
+
+# -- Triage and suppressions --------------------------------------------------------------
+
+triage_table = sa.Table(
+    "finding_triage",
+    metadata,
+    sa.Column("finding_id", sa.String(64), primary_key=True),
+    sa.Column("fingerprint", sa.String(128)),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+triage_events_table = sa.Table(
+    "finding_triage_events",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("finding_id", sa.String(64), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+)
+
+suppressions_table = sa.Table(
+    "suppressions",
+    metadata,
+    sa.Column("suppression_id", sa.Integer, primary_key=True, autoincrement=True),
+    # "fingerprint": one value everywhere; "detector_user": one detector for one user
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("fingerprint", sa.String(128)),
+    sa.Column("detector", sa.String(100)),
+    sa.Column("user_id", sa.String(100)),
+    sa.Column("note", sa.Text),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("removed_by", sa.String(200)),
+    sa.Column("removed_at", TS),
+)
