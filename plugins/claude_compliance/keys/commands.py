@@ -1,11 +1,14 @@
-"""The `claude-compliance keys …` commands: register, list, show, validate, revoke, rotate."""
+"""The `claude-compliance keys …` commands: register, list, show, validate, revoke, rotate.
+
+Command code only parses, calls `keys.service` and prints: the plaintext key is read from
+stdin or a no-echo prompt (never argv) and never printed.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
-import os
 import sys
 from typing import Any, TextIO
 
@@ -18,17 +21,22 @@ def add_parser_to(commands: Any) -> None:
     key_cmds = keys.add_subparsers(title="keys commands", metavar="KEYS_COMMAND")
     add = key_cmds.add_parser("add", help="register a key (read from stdin or a no-echo prompt)")
     add.add_argument("--name", default="Compliance key", help="a label for the key")
+    add.add_argument(
+        "--replaces", metavar="ID", help="revoke this key once the new one is registered"
+    )
     add.set_defaults(handler=cmd_keys_add)
     list_ = key_cmds.add_parser("list", help="list registered keys")
     list_.add_argument("--json", action="store_true", help="machine-readable output")
     list_.set_defaults(handler=cmd_keys_list)
-    show = key_cmds.add_parser("show", help="show one key")
+    show = key_cmds.add_parser("show", help="show one key, its recent syncs and events")
     show.add_argument("key_id")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=cmd_keys_show)
     revoke = key_cmds.add_parser(
         "revoke", help="stop syncing a key (does not disable it at Anthropic)"
     )
     revoke.add_argument("key_id")
+    revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     revoke.set_defaults(handler=cmd_keys_revoke)
     validate = key_cmds.add_parser("validate", help="re-check a key live against the API")
     validate.add_argument("key_id")
@@ -39,7 +47,7 @@ def add_parser_to(commands: Any) -> None:
     rotate.set_defaults(handler=cmd_keys_rotate_master)
 
 
-def _actor() -> str:
+def actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -59,31 +67,23 @@ def _read_key(stdin: TextIO) -> str:
 
 def register_key(settings: Settings, plaintext: str, name: str, actor: str) -> dict[str, Any]:
     """Format check, live validation, then encrypted storage; nothing stored on failure."""
-    from claude_compliance import runtime
-    from claude_compliance.api import RetryPolicy
-    from claude_compliance.keys.store import fingerprint_of
-    from claude_compliance.keys.validation import check_format, validate_live
+    from claude_compliance.keys import service
 
-    check_format(plaintext)
-    quick = RetryPolicy(max_attempts=2, backoff_initial_s=0.5, backoff_max_s=2.0)
-    with runtime.client(
-        settings, plaintext, key_label=fingerprint_of(plaintext), retry=quick
-    ) as api:
-        validation = validate_live(api)
-    record = runtime.key_store(settings).add(
-        plaintext,
-        name=name,
-        scopes=list(validation.families),
-        organizations=list(validation.organization_uuids),
-        actor=actor,
-    )
-    return record.as_public_dict()
+    return service.register(settings, plaintext, name=name, actor=actor).record.as_public_dict()
 
 
 def cmd_keys_add(args: argparse.Namespace) -> int:
+    from claude_compliance.keys import service
+
     settings = Settings.load()
-    info = register_key(settings, _read_key(sys.stdin), args.name, _actor())
-    _print_key(info)
+    result = service.register(
+        settings, _read_key(sys.stdin), name=args.name, actor=actor(), replaces=args.replaces
+    )
+    _print_key(result.record.as_public_dict())
+    if args.replaces:
+        print(f"revoked {args.replaces}: replaced by {result.record.key_id}")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -92,11 +92,15 @@ def _print_key(info: dict[str, Any]) -> None:
     print(f"name:          {info['name']}")
     print(f"fingerprint:   {info['fingerprint']}")
     print(f"scopes:        {', '.join(info['scopes']) or '-'}")
-    print(f"organizations: {', '.join(info['organizations']) or '-'}")
+    print(f"organizations: {info['parent_organization']}")
     print(f"status:        {info['status']}")
+    print(f"registered:    {info['created_at']} by {info['created_by'] or '-'}")
+    print(f"validated:     {info['last_validated_at'] or 'never'}")
     print(f"last sync:     {info['last_sync_at'] or 'never'} {info['last_sync_status'] or ''}")
     if info.get("last_error"):
         print(f"last error:    {info['last_error']}")
+    if info.get("revoked_at"):
+        print(f"revoked:       {info['revoked_at']} by {info['revoked_by']}")
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
@@ -119,14 +123,48 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 def cmd_keys_show(args: argparse.Namespace) -> int:
     from claude_compliance import runtime
 
-    _print_key(runtime.key_store(Settings.load()).get(args.key_id).as_public_dict())
+    store = runtime.key_store(Settings.load())
+    info = store.get(args.key_id).as_public_dict()
+    syncs = store.sync_history(args.key_id, limit=10)
+    events = list(store.events(args.key_id))[-10:]
+    if args.json:
+        info["syncs"] = [
+            {
+                "status": s.status,
+                "error": s.error,
+                "interval_start": s.interval_start.isoformat() if s.interval_start else None,
+                "interval_end": s.interval_end.isoformat() if s.interval_end else None,
+                "recorded_at": s.recorded_at.isoformat(),
+            }
+            for s in syncs
+        ]
+        info["events"] = [{**e, "created_at": e["created_at"].isoformat()} for e in events]
+        print(json.dumps(info, indent=2))
+        return 0
+    _print_key(info)
+    if syncs:
+        print("recent syncs:")
+        for s in syncs:
+            span = f" {s.interval_start:%Y-%m-%d %H:%M}" if s.interval_start else ""
+            error = f" {s.error}" if s.error else ""
+            print(f"  {s.recorded_at:%Y-%m-%d %H:%M:%S} {s.status:<6}{span}{error}")
+    print("events:")
+    for e in events:
+        detail = f" {e['detail']}" if e["detail"] else ""
+        print(f"  {e['created_at']:%Y-%m-%d %H:%M:%S} {e['event']:<18} {e['actor']}{detail}")
     return 0
 
 
 def cmd_keys_revoke(args: argparse.Namespace) -> int:
-    from claude_compliance import runtime
+    from claude_compliance.keys import service
 
-    record = runtime.key_store(Settings.load()).revoke(args.key_id, actor=_actor())
+    settings = Settings.load()
+    if sys.stdin.isatty() and not args.yes:
+        print(service.REVOKE_NOTICE)
+        answer = input(f"Type {args.key_id} to revoke it: ").strip()
+        if answer != args.key_id:
+            raise CommandError("not revoked: the id typed did not match")
+    record = service.revoke(settings, args.key_id, actor=actor())
     print(f"revoked {record.key_id} ({record.fingerprint}): no further syncs or scans.")
     print("Data already fetched is kept. The key still works at Anthropic: delete it in")
     print("claude.ai > Organization settings > API to disable it there.")
@@ -134,52 +172,16 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_validate(args: argparse.Namespace) -> int:
-    from claude_compliance import runtime
-    from claude_compliance.api import RetryPolicy
-    from claude_compliance.keys.validation import KeyRejected, validate_live
+    from claude_compliance.keys import service
 
-    settings = Settings.load()
-    store = runtime.key_store(settings)
-    record = store.get(args.key_id)
-    quick = RetryPolicy(max_attempts=2, backoff_initial_s=0.5, backoff_max_s=2.0)
-    try:
-        with runtime.client(
-            settings, store.reveal(args.key_id), key_label=record.fingerprint, retry=quick
-        ) as api:
-            validation = validate_live(api)
-    except KeyRejected as exc:
-        store.mark_validated(args.key_id, actor=_actor(), ok=False, error=str(exc))
-        raise CommandError(f"{args.key_id}: {exc}") from None
-    store.mark_validated(args.key_id, actor=_actor(), ok=True, error=None)
-    print(f"{args.key_id} is valid; readable: {', '.join(validation.families)}")
+    record = service.validate(Settings.load(), args.key_id, actor=actor())
+    print(f"{record.key_id} is valid; readable: {', '.join(record.scopes)}")
     return 0
 
 
 def cmd_keys_rotate_master(args: argparse.Namespace) -> int:
-    from cryptography.fernet import Fernet, MultiFernet
+    from claude_compliance.keys import service
 
-    from claude_compliance import runtime
-    from claude_compliance.keys.master import MASTER_KEY_VAR, new_master_key
-
-    settings = Settings.load()
-    store = runtime.key_store(settings)
-    new_key = new_master_key()
-    current = os.environ.get(MASTER_KEY_VAR)
-    key_file = settings.home / "master.key"
-    old_keys = current or key_file.read_text().strip()
-    rotated = store.rotate_master(
-        MultiFernet([Fernet(new_key.encode())] + [Fernet(k.encode()) for k in old_keys.split(",")]),
-        actor=_actor(),
-    )
-    if current:
-        print(f"re-encrypted {rotated} key(s). Set {MASTER_KEY_VAR} to the new value first in")
-        print("the list (keep the old one after it until every process has restarted):")
-        print(f"{MASTER_KEY_VAR}={new_key},{current}")
-    else:
-        tmp = key_file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{new_key},{old_keys}\n")
-        os.replace(tmp, key_file)
-        print(f"re-encrypted {rotated} key(s) under a new master key in {key_file}")
+    rotation = service.rotate_master(Settings.load(), actor=actor())
+    print(rotation.message)
     return 0

@@ -1,7 +1,10 @@
 """Installation secrets: the Fernet master key(s) and the findings fingerprint secret.
 
-Both come from the environment when set; locally, when unset, each is generated once into
-`$CLAUDE_COMPLIANCE_HOME` with mode 0600 and a warning, so a first run just works.
+The master keys come, in this order, from `CLAUDE_COMPLIANCE_MASTER_KEY` (comma-separated,
+newest first), from the file named by `CLAUDE_COMPLIANCE_MASTER_KEY_FILE` (how
+docker-compose passes it as a secret: `/run/secrets/…`), or locally from
+`$CLAUDE_COMPLIANCE_HOME/master.key`, generated once with mode 0600 and a warning so a first
+run just works. The fingerprint secret follows the same pattern with its own variable.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import logging
 import os
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -20,12 +24,59 @@ from claude_compliance.settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 MASTER_KEY_VAR = "CLAUDE_COMPLIANCE_MASTER_KEY"
+MASTER_KEY_FILE_VAR = "CLAUDE_COMPLIANCE_MASTER_KEY_FILE"
 FINGERPRINT_KEY_VAR = "CLAUDE_COMPLIANCE_FINGERPRINT_KEY"
+
+
+@dataclass(frozen=True, slots=True)
+class MasterKeySource:
+    """Where the master keys come from: `env`, `secret_file` (read-only) or `local_file`."""
+
+    kind: str
+    path: Path | None
+    keys: tuple[str, ...]
+
+    def __repr__(self) -> str:  # never show key material
+        return f"MasterKeySource(kind={self.kind!r}, path={self.path!r}, keys={len(self.keys)})"
+
+    @property
+    def describe(self) -> str:
+        if self.kind == "env":
+            return MASTER_KEY_VAR
+        return (
+            f"{MASTER_KEY_FILE_VAR} ({self.path})" if self.kind == "secret_file" else str(self.path)
+        )
+
+
+def master_source(settings: Settings, environ: Mapping[str, str] | None = None) -> MasterKeySource:
+    """The configured master keys and where they came from (generating the local file)."""
+    env = os.environ if environ is None else environ
+    raw = env.get(MASTER_KEY_VAR)
+    if raw and _split(raw):
+        return MasterKeySource("env", None, _split(raw))
+    secret_file = env.get(MASTER_KEY_FILE_VAR)
+    if secret_file:
+        path = Path(secret_file).expanduser()
+        try:
+            keys = _split(path.read_text())
+        except OSError as exc:
+            raise SettingsError(
+                f"{MASTER_KEY_FILE_VAR} names {path}, which cannot be read: {exc.strerror}"
+            ) from None
+        if not keys:
+            raise SettingsError(f"{MASTER_KEY_FILE_VAR} names {path}, which is empty")
+        return MasterKeySource("secret_file", path, keys)
+    path = settings.home / "master.key"
+    value = _read_or_create(path, lambda: Fernet.generate_key().decode(), MASTER_KEY_VAR)
+    return MasterKeySource("local_file", path, _split(value))
 
 
 def master_fernet(settings: Settings, environ: Mapping[str, str] | None = None) -> MultiFernet:
     """The MultiFernet of the configured master keys; the first one encrypts."""
-    keys = _master_key_strings(settings, os.environ if environ is None else environ)
+    return fernet_of(master_source(settings, environ).keys)
+
+
+def fernet_of(keys: tuple[str, ...] | list[str]) -> MultiFernet:
     fernets = []
     for index, key in enumerate(keys):
         try:
@@ -35,6 +86,8 @@ def master_fernet(settings: Settings, environ: Mapping[str, str] | None = None) 
                 f"{MASTER_KEY_VAR} entry {index + 1} is not a valid Fernet key "
                 "(32 url-safe base64-encoded bytes)"
             ) from None
+    if not fernets:
+        raise SettingsError(f"{MASTER_KEY_VAR} holds no key")
     return MultiFernet(fernets)
 
 
@@ -50,15 +103,20 @@ def fingerprint_secret(settings: Settings, environ: Mapping[str, str] | None = N
     return _read_or_create(path, lambda: secrets.token_urlsafe(48), FINGERPRINT_KEY_VAR).encode()
 
 
-def _master_key_strings(settings: Settings, env: Mapping[str, str]) -> list[str]:
-    raw = env.get(MASTER_KEY_VAR)
-    if raw:
-        keys = [part.strip() for part in raw.split(",") if part.strip()]
-        if keys:
-            return keys
-    path = settings.home / "master.key"
-    value = _read_or_create(path, lambda: Fernet.generate_key().decode(), MASTER_KEY_VAR)
-    return [part.strip() for part in value.split(",") if part.strip()]
+def write_local_master_keys(path: Path, keys: list[str]) -> None:
+    """Replace the local master key file atomically, mode 0600 from the first byte."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(",".join(keys) + "\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _split(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
 def _read_or_create(path: Path, make: Callable[[], str], variable: str) -> str:
@@ -66,7 +124,10 @@ def _read_or_create(path: Path, make: Callable[[], str], variable: str) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = make()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
     log.warning(

@@ -1,7 +1,9 @@
 """Live validation of a Compliance Access Key: is it real, and which scope families work.
 
-A few cheap calls (limit=1), one per endpoint family: 200 means the family is readable,
-403 means the key lacks its scope; 401 / 404 refuse the key with the API's reason.
+A few cheap calls, one per endpoint family: 200 means the family is readable, 403 means the
+key lacks its scope; 401 / 404 refuse the key with the API's reason. The organizations call
+asks for a full page (the API's maximum, 1000) so the record names every organization the key
+reaches.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from claude_compliance.api import (
 
 COMPLIANCE_PREFIX = "sk-ant-api01-"
 
-# family → (probe path, params, the scopes that family accepts)
+# family → (probe path, params)
 PROBES: dict[str, tuple[str, dict[str, object]]] = {
     "activities": ("/v1/compliance/activities", {"limit": 1}),
-    "org_data": ("/v1/compliance/organizations", {"limit": 1}),
+    "org_data": ("/v1/compliance/organizations", {"limit": 1000}),
     "user_data": ("/v1/compliance/apps/chats", {"limit": 1}),
 }
 
