@@ -61,7 +61,9 @@ def extract(
         on_secret(plaintext)
     label = f"{key_id} {record.fingerprint}"
     try:
-        with runtime.client(settings, plaintext, key_label=label, transport=transport) as api:
+        with runtime.client(
+            settings, plaintext, key_id=key_id, key_label=label, transport=transport
+        ) as api:
             reports = extract_interval(
                 api,
                 settings.lake_dir,

@@ -12,6 +12,7 @@ from claude_compliance.api import ComplianceClient, RetryPolicy
 from claude_compliance.keys.master import fingerprint_secret, master_fernet
 from claude_compliance.keys.store import KeyStore
 from claude_compliance.settings import Settings
+from claude_compliance.sync.own import record_own_requests
 from scanners import Engine, load_engine
 
 
@@ -38,12 +39,15 @@ def client(
     settings: Settings,
     api_key: str,
     *,
+    key_id: str | None = None,
     key_label: str = "",
     transport: httpx.BaseTransport | None = None,
     retry: RetryPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> ComplianceClient:
+    """A client for one key; when closed, it records its request-ids as our own traffic."""
     kwargs = {"sleep": sleep} if sleep else {}
+    lake_dir = settings.lake_dir
     return ComplianceClient(
         api_key,
         settings.api_url,
@@ -51,6 +55,7 @@ def client(
         timeout_s=settings.request_timeout_s,
         retry=retry,
         key_label=key_label,
+        on_close=lambda stats: record_own_requests(lake_dir, key_id, stats),
         **kwargs,
     )
 

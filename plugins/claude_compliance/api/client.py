@@ -102,9 +102,11 @@ class ComplianceClient:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         key_label: str = "",
+        on_close: Callable[[RequestStats], None] | None = None,
     ) -> None:
         self.__api_key = api_key
         self.key_label = key_label
+        self._on_close = on_close
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
         self._sleep = sleep
@@ -120,7 +122,11 @@ class ComplianceClient:
         return f"ComplianceClient(base_url={str(self._http.base_url)!r}, key={self.key_label!r})"
 
     def close(self) -> None:
+        """Close the connection pool and hand the request accounting to `on_close`."""
         self._http.close()
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close(self.stats)
 
     def __enter__(self) -> ComplianceClient:
         return self

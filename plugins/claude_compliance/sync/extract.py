@@ -49,7 +49,6 @@ def extract_interval(
         client, lake_dir, key_id, interval, options or SyncOptions(), progress
     )
     reports: list[TableReport] = []
-    requests_before = len(client.stats.request_ids)
     try:
         orgs = _family(ctx, reports, ("organizations",), lambda: directory.organizations(ctx))
         org_ids = [row["organization_uuid"] for row in orgs or []]
@@ -77,7 +76,6 @@ def extract_interval(
             _family(ctx, reports, ("reconciliation",), lambda: reconcile(ctx, feed))
     finally:
         _write_ledger(ctx, reports)
-        _write_own_requests(ctx, client.stats.request_ids[requests_before:])
     return reports
 
 
@@ -121,23 +119,4 @@ def _write_ledger(ctx: ExtractContext, reports: list[TableReport]) -> None:
         [r.as_ledger_row(ctx.key_id, ctx.interval) for r in reports],
         RAW["sync_ledger"],
         manifest={"status": "failed" if failed else "ok"},
-    )
-
-
-def _write_own_requests(ctx: ExtractContext, request_ids: list[str]) -> None:
-    """Our own request-ids, one file set per run, to tag our compliance_api_accessed events."""
-    run = f"run{ctx.synced_at:%Y%m%dT%H%M%S%f}"
-    rows = [
-        {"request_id": rid, "key_id": ctx.key_id, "synced_at": ctx.synced_at}
-        for rid in dict.fromkeys(request_ids)
-    ]
-    write_interval(
-        ctx.lake_dir,
-        "raw",
-        "own_requests",
-        ctx.key_id,
-        ctx.interval,
-        rows,
-        RAW["own_requests"],
-        variant=run,
     )
