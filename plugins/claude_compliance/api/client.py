@@ -38,9 +38,9 @@ class RetryPolicy:
     max_attempts: int = 8
     backoff_initial_s: float = 1.0
     backoff_max_s: float = 60.0
-    # Slow down before a 429: when fewer than this share of the shared budget remains,
-    # wait for its reset.
-    reserve_fraction: float = 0.05
+    # Slow down before a 429: the share of the shared budget kept in reserve for the other
+    # workers' requests in flight; at the reserve, wait for the window's reset.
+    reserve_fraction: float = 0.1
 
     def backoff(self, attempt: int) -> float:
         return float(min(self.backoff_max_s, self.backoff_initial_s * (2 ** (attempt - 1))))
@@ -232,24 +232,30 @@ class ComplianceClient:
         self._sleep(seconds)
 
     def _pace(self, response: httpx.Response) -> None:
-        """Slow down before the shared budget runs out, rather than meet a 429."""
+        """Share the budget the headers describe (every key and worker of the parent org
+        draws on it): spread the rest of the window once half is spent, and wait for the
+        reset when only the reserve is left, rather than meet a 429."""
         remaining = _int_header(response, "anthropic-ratelimit-requests-remaining")
         limit = _int_header(response, "anthropic-ratelimit-requests-limit")
-        if remaining is None or not limit:
+        if remaining is None or not limit or remaining * 2 >= limit:
             return
-        if remaining > max(1, int(limit * self.retry.reserve_fraction)):
-            return
-        reset = response.headers.get("anthropic-ratelimit-requests-reset")
-        wait = 1.0
-        if reset:
-            try:
-                reset_at = datetime.fromisoformat(reset.replace("Z", "+00:00"))
-                wait = max(0.0, (reset_at - datetime.now(UTC)).total_seconds())
-            except ValueError:
-                wait = 1.0
+        to_reset = _seconds_until(response.headers.get("anthropic-ratelimit-requests-reset"))
+        reserve = max(2, int(limit * self.retry.reserve_fraction))
+        # The reset instant may be rounded down to the second: wait one more when at the reserve.
+        wait = to_reset + 1.0 if remaining <= reserve else to_reset / max(remaining - reserve, 1)
         if wait > 0:
-            log.info("rate budget low (%d/%d left): pausing %.1fs", remaining, limit, wait)
+            log.debug("rate budget %d/%d left: pausing %.2fs", remaining, limit, wait)
             self._sleep(min(wait, 60.0))
+
+
+def _seconds_until(reset: str | None) -> float:
+    if not reset:
+        return 1.0
+    try:
+        reset_at = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+    except ValueError:
+        return 1.0
+    return max(0.0, (reset_at - datetime.now(UTC)).total_seconds())
 
 
 def _encode_params(params: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:

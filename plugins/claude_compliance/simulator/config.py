@@ -34,6 +34,8 @@ class SimConfig:
     """Size of the one oversized text file (for client size caps)."""
     access_event_lag_s: float = 0.0
     """Delay before a ``compliance_api_accessed`` event becomes visible in the feed."""
+    rate_limit_window_s: float = 60.0
+    """Length of a rate-limit window; shorter than a minute only to make tests fast."""
     activity_visibility_lag_s: float = 0.0
     """When > 0, every activity is queryable only this long after it happened (the real
     feed's "up to about a minute"), judged by the simulator's clock; later ones are hidden."""

@@ -24,10 +24,16 @@ class Budget:
 
 
 class RateLimiter:
-    """Fixed one-minute windows that open at the first request; ``per_minute=0`` is off."""
+    """Fixed one-minute windows that open at the first request; ``per_minute=0`` is off.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float]) -> None:
+    `window_s` shortens the window for tests (the limit then applies per that window).
+    """
+
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float], window_s: float = WINDOW_S
+    ) -> None:
         self.per_minute = per_minute
+        self.window_s = window_s
         self._clock = clock
         self._windows: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
@@ -39,9 +45,9 @@ class RateLimiter:
         now = self._clock()
         with self._lock:
             opened, used = self._windows.get(bucket, (now, 0))
-            if now >= opened + WINDOW_S:
+            if now >= opened + self.window_s:
                 opened, used = now, 0
-            reset_at = opened + WINDOW_S
+            reset_at = opened + self.window_s
             if used >= self.per_minute:
                 self._windows[bucket] = (opened, used)
                 wait = max(1, math.ceil(reset_at - now))

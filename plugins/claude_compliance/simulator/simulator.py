@@ -47,7 +47,9 @@ class Simulator:
         self.key_ring = KeyRing(self.config.seed, keys_created_at)
         self.keys: SimKeys = standard_keys(self.key_ring)
         self.faults = Faults()
-        self.rate_limiter = RateLimiter(self.config.rate_limit_per_minute, clock)
+        self.rate_limiter = RateLimiter(
+            self.config.rate_limit_per_minute, clock, self.config.rate_limit_window_s
+        )
         self.feed = ActivityFeed(
             self.data.activities,
             self.config.access_event_lag_s,
