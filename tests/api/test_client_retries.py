@@ -104,7 +104,9 @@ def test_other_4xx_are_not_retried_and_carry_context() -> None:
 
 def test_retries_are_bounded() -> None:
     waits: list[float] = []
-    client, seen = client_for([error(429, headers={"retry-after": "1"})], waits, max_attempts=3)
+    client, seen = client_for(
+        [error(429, headers={"retry-after": "1"})], waits, max_rate_limited_attempts=3
+    )
     with pytest.raises(RateLimitError):
         client.get_json("/v1/compliance/activities")
     assert len(seen) == 3 and waits == [1.0, 1.0]

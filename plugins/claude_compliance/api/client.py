@@ -36,6 +36,9 @@ class RetryPolicy:
     """Spec §8: 429 waits `retry-after`; 5xx and timeouts back off 1 s doubling to 60 s."""
 
     max_attempts: int = 8
+    # A 429 says exactly how long to wait, and storms happen when workers share a budget:
+    # they get more attempts than errors do, still bounded.
+    max_rate_limited_attempts: int = 30
     backoff_initial_s: float = 1.0
     backoff_max_s: float = 60.0
     # Slow down before a 429: the share of the shared budget kept in reserve for the other
@@ -209,7 +212,12 @@ class ComplianceClient:
                 self._pace(response)
                 return response, attempt
             error = _error_from(method, response)
-            if not self._is_retryable(response) or attempt >= self.retry.max_attempts:
+            limit = (
+                self.retry.max_rate_limited_attempts
+                if response.status_code == 429
+                else self.retry.max_attempts
+            )
+            if not self._is_retryable(response) or attempt >= limit:
                 raise error
             if response.status_code == 429:
                 self.stats.rate_limited += 1

@@ -82,6 +82,8 @@ def write_interval(
         )
     target = data_path(lake_dir, zone, table, key_id, interval, variant)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        stale.unlink(missing_ok=True)  # left by a writer that was killed mid-write
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         pq.write_table(arrow, tmp, compression="zstd")
