@@ -21,7 +21,7 @@ from claude_compliance.lake.writer import intervals_written
 from claude_compliance.scan.step import ScanResult, scan_interval
 from claude_compliance.settings import Settings
 from claude_compliance.sync.extract import SyncOptions, TableReport, extract_interval
-from claude_compliance.warehouse.builder import DbtResult, run_dbt
+from claude_compliance.warehouse.builder import DbtResult, publish_docs, run_dbt
 from claude_compliance.warehouse.publish import publish as publish_warehouse
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,10 @@ def build(settings: Settings) -> DbtResult:
 
 
 def publish(settings: Settings) -> Path:
-    return publish_warehouse(settings)
+    """Swap the built warehouse in for readers, with its dbt docs beside it."""
+    published = publish_warehouse(settings)
+    publish_docs(settings)
+    return published
 
 
 def failed_keys_since(

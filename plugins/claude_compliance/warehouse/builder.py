@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -54,8 +55,8 @@ def ensure_schema_files(lake_dir: Path) -> None:
                 pq.write_table(schema.empty_table(), path)
 
 
-def run_dbt(settings: Settings, command: str = "build", *args: str) -> DbtResult:
-    """`dbt <command>` on the project with the home's profile; raises DbtError on failure.
+def run_dbt(settings: Settings, *command: str) -> DbtResult:
+    """`dbt <command…>` on the project with the home's profile; raises DbtError on failure.
 
     dbt runs in a child process: dbt-duckdb keeps its DuckDB connection open for the life of
     the process, so only a finished process guarantees a checkpointed file to publish (and the
@@ -74,7 +75,7 @@ def run_dbt(settings: Settings, command: str = "build", *args: str) -> DbtResult
         sys.executable,
         "-c",
         "import sys; from dbt.cli.main import cli; sys.exit(cli())",
-        command,
+        *command,
         "--project-dir",
         str(project),
         "--profiles-dir",
@@ -86,7 +87,6 @@ def run_dbt(settings: Settings, command: str = "build", *args: str) -> DbtResult
         "--log-format",
         "text",
         "--no-use-colors",
-        *args,
     ]
     proc = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         cli_args, env=env, capture_output=True, text=True, check=False
@@ -94,8 +94,28 @@ def run_dbt(settings: Settings, command: str = "build", *args: str) -> DbtResult
     failures, nodes = _read_results(dbt_dir / "target" / "run_results.json")
     if proc.returncode != 0:
         detail = "; ".join(failures) or _tail(proc.stdout + proc.stderr)
-        raise DbtError(f"dbt {command} failed: {detail}")
-    return DbtResult(command=command, nodes=nodes, failures=failures)
+        raise DbtError(f"dbt {' '.join(command)} failed: {detail}")
+    return DbtResult(command=" ".join(command), nodes=nodes, failures=failures)
+
+
+def publish_docs(settings: Settings) -> Path:
+    """The dbt docs site (one static HTML file) beside the published warehouse.
+
+    Regenerated when the dbt project changed since the last copy (docs describe the models;
+    their catalog comes from the build database).
+    """
+    target = settings.warehouse_dir / "docs" / "index.html"
+    project = project_dir()
+    newest = max(p.stat().st_mtime for p in project.rglob("*") if p.is_file())
+    if target.exists() and target.stat().st_mtime >= newest:
+        return target
+    run_dbt(settings, "docs", "generate", "--static", "--no-compile")
+    generated = settings.home / "dbt" / "target" / "static_index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(generated, tmp)
+    os.replace(tmp, target)
+    return target
 
 
 def _read_results(path: Path) -> tuple[list[str], int]:
