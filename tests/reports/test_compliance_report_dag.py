@@ -1,0 +1,68 @@
+"""compliance_report end to end with `dag.test()`: sensor, report, email, in a real Airflow."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from claude_compliance.settings import Settings
+from tests.dags.airflow_harness import dag_test, migrate
+from tests.reports.conftest import FINGERPRINT_SECRET, Built, leaked
+from tests.reports.loopback import SmtpSink, decoded_parts
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("airflow-report")
+    migrate(path)
+    return path
+
+
+def test_daily_schedule_reports_the_run_interval_and_emails_it(
+    airflow_home: Path, report_settings: Settings, built: Built
+) -> None:
+    with SmtpSink() as sink:
+        env = {
+            "CLAUDE_COMPLIANCE_HOME": os.environ["CLAUDE_COMPLIANCE_HOME"],
+            "CLAUDE_COMPLIANCE_MASTER_KEY": built.master_key,
+            "CLAUDE_COMPLIANCE_FINGERPRINT_KEY": FINGERPRINT_SECRET,
+            "CLAUDE_COMPLIANCE_REPORT_CRON": "0 0 * * *",
+            "CLAUDE_COMPLIANCE_REPORT_EMAIL_TO": "dpo@example.org",
+            "AIRFLOW_CONN_SMTP_DEFAULT": sink.airflow_connection(),
+        }
+        run, output = dag_test(airflow_home, "compliance_report", "2026-11-20T00:00:00", env)
+        messages = sink.messages()
+    assert run["state"] == "success", output[-4000:]
+    assert run["tasks"] == {
+        "wait_for_sync": "success",
+        "render": "success",
+        "email": "success",
+    }, output[-4000:]
+    assert (run["start"], run["end"]) == ("2026-11-19T00:00:00+00:00", "2026-11-20T00:00:00+00:00")
+
+    folder = report_settings.reports_dir / "2026-11-19_2026-11-20"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "findings.csv",
+        "report.html",
+        "report.pdf",
+        "summary.json",
+    ]
+    with duckdb.connect(str(report_settings.published_db_path), read_only=True) as con:
+        day_total = con.execute(
+            "select count(*) from findings where occurred_at >= '2026-11-19 00:00:00+00' "
+            "and occurred_at < '2026-11-20 00:00:00+00'"
+        ).fetchall()[0][0]
+    summary = json.loads((folder / "summary.json").read_text())
+    assert sum(summary["headline"]["findings"].values()) == day_total > 0
+    (message,) = messages
+    assert message["To"] == "dpo@example.org"
+    assert message["Subject"].startswith("Claude Compliance report 2026-11-19 to 2026-11-19:")
+    names = {name for _, name, _ in decoded_parts(message) if name}
+    assert names == {"report.pdf", "findings.csv"}
+    assert leaked([output, (folder / "report.html").read_text()], built) == []
