@@ -135,6 +135,24 @@ def intervals_written(
     return sorted(parse_tag(tag) for tag in tags)
 
 
+SCHEMA_PARTITION = ("key=_schema", "dt=1970-01-01", "part-schema.parquet")
+
+
+def schema_file(lake_dir: Path, zone: str, table: str, schema: pa.Schema) -> Path:
+    """An empty file with the table's schema, inside the table's folder so globs that read
+    the table always match something; it adds no rows, so it changes no result."""
+    path = lake_dir.joinpath(zone, table, *SCHEMA_PARTITION)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            pq.write_table(schema.empty_table(), tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path
+
+
 def write_json_atomic(path: Path, document: Mapping[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")

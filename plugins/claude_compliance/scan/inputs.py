@@ -1,117 +1,117 @@
-"""The five scanned sources, read from one interval of the raw lake.
+"""The five scanned sources of one interval, read from the raw lake as one Arrow table.
 
-Exact source names (ARCHITECTURE §1): `chat_message` (user turns only; text blocks joined by
-"\\n"), `chat_file` (text files attached to user messages), `project_description`,
+Exact source names (ARCHITECTURE §1): `chat_message` (user turns only; their text blocks
+joined by "\\n"), `chat_file` (text files attached to user messages), `project_description`,
 `project_instruction`, `project_file` (project documents and project files).
+
+The join runs in DuckDB over the interval's Parquet files, so a million messages never
+become Python objects; the engine scans the Arrow text column directly.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+
+import duckdb
+import pyarrow as pa
 
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
-from claude_compliance.lake.writer import read_interval
+from claude_compliance.lake.writer import data_path, schema_file
 
-
-@dataclass(frozen=True, slots=True)
-class Input:
-    source: str
-    source_id: str
-    text: str | None
-    skipped_reason: str | None
-    organization_uuid: str | None
-    user_id: str | None
-    chat_id: str | None
-    project_id: str | None
-    occurred_at: datetime | None
-
-    def input_id(self, key_id: str) -> str:
-        return stable_id(key_id, self.source, self.source_id)
+INPUT_COLUMNS = (
+    "input_id",
+    "source",
+    "source_id",
+    "text",
+    "skipped_reason",
+    "organization_uuid",
+    "user_id",
+    "chat_id",
+    "project_id",
+    "occurred_at",
+)
 
 
 def stable_id(*parts: str) -> str:
+    """The ids the scan writes: SHA-256 of the parts joined by U+001F, first 32 hex digits.
+
+    `_INPUTS_SQL` computes the same for input ids inside DuckDB.
+    """
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _rows(lake_dir: Path, table: str, key_id: str, interval: Interval) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = read_interval(
-        lake_dir, "raw", table, key_id, interval, RAW[table]
-    ).to_pylist()
-    return rows
+_INPUTS_SQL = """
+with
+chats as (select * from read_parquet($chats)),
+messages as (select * from read_parquet($messages) where role = 'user'),
+files as (select * from read_parquet($files)),
+projects as (select * from read_parquet($projects)),
+attachments as (select * from read_parquet($attachments)),
+inputs as (
+    select
+        'chat_message' as source,
+        m.message_id as source_id,
+        case when c.deleted_at is not null and coalesce(m.text, '') = '' then null
+             else coalesce(m.text, '') end as text,
+        case when c.deleted_at is not null and coalesce(m.text, '') = '' then 'deleted' end
+            as skipped_reason,
+        c.organization_uuid, c.user_id, m.chat_id, c.project_id,
+        m.created_at as occurred_at,
+        1 as source_order
+    from messages m left join chats c on m.chat_id = c.chat_id
+    union all
+    select
+        'chat_file', f.file_id, f.content_text, f.skipped_reason,
+        c.organization_uuid, c.user_id, f.chat_id, c.project_id, f.created_at, 2
+    from files f
+    inner join messages m on f.message_id = m.message_id
+    left join chats c on f.chat_id = c.chat_id
+    union all
+    select
+        'project_description', p.project_id, coalesce(p.description, ''), null,
+        p.organization_uuid, p.user_id, null, p.project_id,
+        coalesce(p.updated_at, p.created_at), 3
+    from projects p
+    union all
+    select
+        'project_instruction', p.project_id, coalesce(p.instructions, ''), null,
+        p.organization_uuid, p.user_id, null, p.project_id,
+        coalesce(p.updated_at, p.created_at), 4
+    from projects p
+    union all
+    select
+        'project_file', a.attachment_id, a.content_text, a.skipped_reason,
+        p.organization_uuid, coalesce(a.user_id, p.user_id), null, a.project_id,
+        a.created_at, 5
+    from attachments a left join projects p on a.project_id = p.project_id
+)
+select
+    left(sha256(concat_ws(chr(31), $key_id, source, source_id)), 32) as input_id,
+    source, source_id,
+    case when skipped_reason is null then text end as text,
+    skipped_reason, organization_uuid, user_id, chat_id, project_id, occurred_at
+from inputs
+order by source_order, source_id
+"""
 
 
-def read_inputs(lake_dir: Path, key_id: str, interval: Interval) -> Iterator[Input]:
-    """Every user input of the interval, in a stable order."""
-    chats = {c["chat_id"]: c for c in _rows(lake_dir, "chats", key_id, interval)}
-    user_message_ids: set[str] = set()
-    for message in _rows(lake_dir, "chat_messages", key_id, interval):
-        if message["role"] != "user":
-            continue
-        chat = chats.get(message["chat_id"], {})
-        user_message_ids.add(message["message_id"])
-        text = message["text"] or ""
-        deleted = chat.get("deleted_at") is not None and not text
-        yield Input(
-            source="chat_message",
-            source_id=message["message_id"],
-            text=None if deleted else text,
-            skipped_reason="deleted" if deleted else None,
-            organization_uuid=chat.get("organization_uuid"),
-            user_id=chat.get("user_id"),
-            chat_id=message["chat_id"],
-            project_id=chat.get("project_id"),
-            occurred_at=message["created_at"],
-        )
-    for file in _rows(lake_dir, "chat_files", key_id, interval):
-        if file["message_id"] not in user_message_ids:
-            continue
-        chat = chats.get(file["chat_id"], {})
-        yield Input(
-            source="chat_file",
-            source_id=file["file_id"],
-            text=file["content_text"],
-            skipped_reason=file["skipped_reason"],
-            organization_uuid=chat.get("organization_uuid"),
-            user_id=chat.get("user_id"),
-            chat_id=file["chat_id"],
-            project_id=chat.get("project_id"),
-            occurred_at=file["created_at"],
-        )
-    projects = _rows(lake_dir, "projects", key_id, interval)
-    by_project = {p["project_id"]: p for p in projects}
-    for project in projects:
-        occurred_at = project["updated_at"] or project["created_at"]
-        for source, column in (
-            ("project_description", "description"),
-            ("project_instruction", "instructions"),
-        ):
-            yield Input(
-                source=source,
-                source_id=project["project_id"],
-                text=project[column] or "",
-                skipped_reason=None,
-                organization_uuid=project["organization_uuid"],
-                user_id=project["user_id"],
-                chat_id=None,
-                project_id=project["project_id"],
-                occurred_at=occurred_at,
-            )
-    for attachment in _rows(lake_dir, "project_attachments", key_id, interval):
-        project = by_project.get(attachment["project_id"], {})
-        yield Input(
-            source="project_file",
-            source_id=attachment["attachment_id"],
-            text=attachment["content_text"],
-            skipped_reason=attachment["skipped_reason"],
-            organization_uuid=project.get("organization_uuid"),
-            user_id=attachment["user_id"] or project.get("user_id"),
-            chat_id=None,
-            project_id=attachment["project_id"],
-            occurred_at=attachment["created_at"],
-        )
+def read_inputs(lake_dir: Path, key_id: str, interval: Interval) -> pa.Table:
+    """Every user input of the interval (columns `INPUT_COLUMNS`), in a stable order."""
+    paths = {}
+    for name, table in (
+        ("chats", "chats"),
+        ("messages", "chat_messages"),
+        ("files", "chat_files"),
+        ("projects", "projects"),
+        ("attachments", "project_attachments"),
+    ):
+        path = data_path(lake_dir, "raw", table, key_id, interval)
+        if not path.exists():
+            path = schema_file(lake_dir, "raw", table, RAW[table])
+        paths[name] = str(path)
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        result = con.sql(_INPUTS_SQL, params={**paths, "key_id": key_id}).to_arrow_table()
+    return result

@@ -14,13 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from claude_compliance.lake.schemas import DLP, RAW
+from claude_compliance.lake.writer import schema_file
 from claude_compliance.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
-EMPTY_PARTITION = ("key=_schema", "dt=1970-01-01", "part-schema.parquet")
 
 
 class DbtError(RuntimeError):
@@ -43,16 +41,10 @@ def project_dir() -> Path:
 
 
 def ensure_schema_files(lake_dir: Path) -> None:
-    """Give every lake table at least one (empty) file, so dbt's globs never match nothing.
-
-    The file adds no rows, so it changes no result.
-    """
+    """Give every lake table at least one (empty) file, so dbt's globs never match nothing."""
     for zone, schemas in (("raw", RAW), ("dlp", DLP)):
         for table, schema in schemas.items():
-            path = lake_dir.joinpath(zone, table, *EMPTY_PARTITION)
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(schema.empty_table(), path)
+            schema_file(lake_dir, zone, table, schema)
 
 
 def run_dbt(settings: Settings, *command: str) -> DbtResult:
