@@ -1,4 +1,5 @@
-"""Compliance sync: extract → scan → dbt build → publish, one data interval per run.
+"""Compliance sync: extract → scan → dbt build → publish → SIEM export and alerts, one data
+interval per run.
 
 Runs daily by default (`CLAUDE_COMPLIANCE_SYNC_CRON`, e.g. `0 * * * *` for hourly alerts);
 the partition comes from `data_interval_start`, so scheduled runs, re-runs and
@@ -78,6 +79,23 @@ def compliance_sync() -> None:
 
         return str(publish_stage(Settings.from_env()))
 
+    @task
+    def siem_export(key_id: str, _published: str) -> int:
+        """The interval's findings of one key to the SIEM (files and/or HEC / _bulk)."""
+        from claude_compliance.reports.siem import export_interval
+        from claude_compliance.settings import Settings
+
+        return export_interval(Settings.from_env(), key_id, _interval()).records
+
+    @task
+    def alerts(key_ids: list[str], _published: str) -> int:
+        """New findings at or above the alert severity, once per fingerprint."""
+        from claude_compliance.reports.alerts import send_alerts
+        from claude_compliance.settings import Settings
+
+        result = send_alerts(Settings.from_env(), key_ids=key_ids)
+        return sum(len(sent) for sent in result.sent.values())
+
     @task(trigger_rule="all_done")
     def check_keys(key_ids: list[str]) -> None:
         """Fail the run, loudly and by key, if any key's sync failed in this run."""
@@ -100,7 +118,9 @@ def compliance_sync() -> None:
     scanned = sync_key.expand(key_id=keys)
     built = dbt_build()
     scanned >> built
-    publish(built)
+    published = publish(built)
+    siem_export.partial(_published=published).expand(key_id=keys)
+    alerts(keys, published)
     # A second leaf: the run fails if a key failed, even though the warehouse was published.
     scanned >> check_keys(keys)
 

@@ -203,6 +203,7 @@ def run_range(
         raise PipelineError("no active Compliance key: register one with `keys add`")
     failures: list[str] = []
     scans: list[ScanResult] = []
+    synced: list[tuple[str, Interval]] = []
     for interval in daily_intervals(start, end):
         for key_id in keys:
             say(f"interval {interval.dt} key {key_id}: extract")
@@ -222,6 +223,7 @@ def run_range(
             )
             result = scan(settings, key_id, interval)
             scans.append(result)
+            synced.append((key_id, interval))
             say(
                 f"interval {interval.dt} key {key_id}: scanned {result.inputs} inputs, "
                 f"{result.findings} findings"
@@ -230,6 +232,41 @@ def run_range(
     build(settings)
     say("publish")
     publish(settings)
+    failures.extend(deliver(settings, synced, keys, say))
     if failures:
         raise PipelineError("; ".join(failures))
     return scans
+
+
+def deliver(
+    settings: Settings,
+    synced: Sequence[tuple[str, Interval]],
+    key_ids: Sequence[str],
+    say: Reporter,
+) -> list[str]:
+    """After publish: the SIEM export of each synced key × interval, then the alerts.
+
+    Both do nothing unless configured; a delivery failure is returned, not raised, so the
+    one failing sink does not hide the others.
+    """
+    from claude_compliance.reports.alerts import send_alerts
+    from claude_compliance.reports.errors import ReportError
+    from claude_compliance.reports.siem import export_interval
+
+    failures: list[str] = []
+    for key_id, interval in synced:
+        try:
+            exported = export_interval(settings, key_id, interval)
+        except ReportError as exc:
+            failures.append(f"SIEM export of key {key_id} for {interval} failed: {exc}")
+            continue
+        if exported.records:
+            say(f"interval {interval.dt} key {key_id}: exported {exported.records} findings")
+    try:
+        alerts = send_alerts(settings, key_ids=key_ids)
+    except ReportError as exc:
+        failures.append(f"alerts failed: {exc}")
+    else:
+        if alerts.is_configured:
+            say(f"alerts: {sum(len(v) for v in alerts.sent.values())} sent")
+    return failures
