@@ -1157,9 +1157,18 @@ BLIND_NEGATIVE: list[Case] = [
 
 # A second held-out batch, also written before running the engine. Its first-run figures
 # are recorded in the accuracy benchmark's docstring; later fixes may make it look better.
-_DSA_BODY = "MIIBuwIBAAKBgQD" + "Qz8vK3mN5pL2xR7tY9wB1cD6fH0jK4sA8eUiOoPqZx2Cv4Bn6Mm8Ll0Kk2Jj4Hh6Gg8Ff0Dd2Ss4Aa6" + "\n" + "Zz8Xx0Cc2Vv4Bb6Nn8Mm0Qq2Ww4Ee6Rr8Tt0Yy2Uu4Ii6Oo8Pp0Aa2Ss4Dd6Ff8Gg0Hh2Jj4Kk6Ll8"
+_DSA_BODY = (
+    "MIIBuwIBAAKBgQD"
+    + "Qz8vK3mN5pL2xR7tY9wB1cD6fH0jK4sA8eUiOoPqZx2Cv4Bn6Mm8Ll0Kk2Jj4Hh6Gg8Ff0Dd2Ss4Aa6"
+    + "\n"
+    + "Zz8Xx0Cc2Vv4Bb6Nn8Mm0Qq2Ww4Ee6Rr8Tt0Yy2Uu4Ii6Oo8Pp0Aa2Ss4Dd6Ff8Gg0Hh2Jj4Kk6Ll8"
+)
 HELDOUT_POSITIVE: list[Case] = [
-    ("chat", "Here's my .pgpass line: db.example.com:5432:app:appuser:Pg#Pass2024", [("password", "Pg#Pass2024")]),
+    (
+        "chat",
+        "Here's my .pgpass line: db.example.com:5432:app:appuser:Pg#Pass2024",
+        [("password", "Pg#Pass2024")],
+    ),
     ("chat", "my visa is 4111-1111-1111-1111, exp 1/28", [("credit_card", "4111-1111-1111-1111")]),
     ("chat", "social: 234 56 7890", [("ssn", "234 56 7890")]),
     ("chat", "Can you check my ssn 234567890?", [("ssn", "234567890")]),
@@ -1167,11 +1176,36 @@ HELDOUT_POSITIVE: list[Case] = [
     ("chat", "fax +1 212 555 0100", [("phone", "+1 212 555 0100")]),
     ("chat", "the resolver ip is 8.8.4.4", [("ip_address", "8.8.4.4")]),
     ("log", "neighbor fe80::1%eth0 reachable", [("ip_address", "fe80::1")]),
-    ("config", "aws_secret_access_key=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ab", [("api_key", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ab")]),
-    ("json", '{"Authorization": "Bearer sk-ant-oat01-Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3"}', [("api_key", "sk-ant-oat01-Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3")]),
-    ("config", "token: xoxp-2384729384-2384729384729-2384729384729-9f8e7d6c5b4a39281706f5e4d3c2b1a0", [("api_key", "xoxp-2384729384-2384729384729-2384729384729-9f8e7d6c5b4a39281706f5e4d3c2b1a0")]),
-    ("chat", "stripe key rk_test_51AbcDefGhiJklMnoPqrStuVwx", [("api_key", "rk_test_51AbcDefGhiJklMnoPqrStuVwx")]),
-    ("cli", "export HF_TOKEN=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", [("api_key", "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")]),
+    (
+        "config",
+        "aws_secret_access_key=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ab",
+        [("api_key", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ab")],
+    ),
+    (
+        "json",
+        '{"Authorization": "Bearer sk-ant-oat01-Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3"}',
+        [("api_key", "sk-ant-oat01-Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3")],
+    ),
+    (
+        "config",
+        "token: xoxp-2384729384-2384729384729-2384729384729-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        [
+            (
+                "api_key",
+                "xoxp-2384729384-2384729384729-2384729384729-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            )
+        ],
+    ),
+    (
+        "chat",
+        "stripe key rk_test_51AbcDefGhiJklMnoPqrStuVwx",
+        [("api_key", "rk_test_51AbcDefGhiJklMnoPqrStuVwx")],
+    ),
+    (
+        "cli",
+        "export HF_TOKEN=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",
+        [("api_key", "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")],
+    ),
     ("chat", 'Password for the VPN is "N0rth#Star"', [("password", "N0rth#Star")]),
     ("config", "passwd: hunter22", [("password", "hunter22")]),
     ("chat", "PW: Sp4rkle!", [("password", "Sp4rkle!")]),
@@ -1179,11 +1213,41 @@ HELDOUT_POSITIVE: list[Case] = [
     ("chat", "my password was changed to Autumn#2023 yesterday", [("password", "Autumn#2023")]),
     ("chat", "The password is: Lion$Heart7", [("password", "Lion$Heart7")]),
     ("chat", "here are the creds\nuser: analyst\npass: An@lyst2024", [("password", "An@lyst2024")]),
-    ("chat", "-----BEGIN DSA PRIVATE KEY-----\n" + _DSA_BODY + "\n-----END DSA PRIVATE KEY-----", [("private_key", "-----BEGIN DSA PRIVATE KEY-----\n" + _DSA_BODY + "\n-----END DSA PRIVATE KEY-----")]),
-    ("log", "redirect https://app.example.com/callback#id_token=eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTQyIiwiYXVkIjoiYXBwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIz&state=xyz", [("bearer_token", "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTQyIiwiYXVkIjoiYXBwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIz")]),
-    ("chat", "write to ops-team@alerts.company.co.jp if it pages again", [("email", "ops-team@alerts.company.co.jp")]),
-    ("config", "DB=mysql://admin:Adm1n%40123@10.0.0.9/db", [("password", "Adm1n%40123"), ("ip_address", "10.0.0.9")]),
-    ("chat", "Ich habe mein Kennwort vergessen, es lautet Blume!2024", [("password", "Blume!2024")]),
+    (
+        "chat",
+        "-----BEGIN DSA PRIVATE KEY-----\n" + _DSA_BODY + "\n-----END DSA PRIVATE KEY-----",
+        [
+            (
+                "private_key",
+                "-----BEGIN DSA PRIVATE KEY-----\n" + _DSA_BODY + "\n-----END DSA PRIVATE KEY-----",
+            )
+        ],
+    ),
+    (
+        "log",
+        "redirect https://app.example.com/callback#id_token=eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTQyIiwiYXVkIjoiYXBwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIz&state=xyz",
+        [
+            (
+                "bearer_token",
+                "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTQyIiwiYXVkIjoiYXBwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIz",
+            )
+        ],
+    ),
+    (
+        "chat",
+        "write to ops-team@alerts.company.co.jp if it pages again",
+        [("email", "ops-team@alerts.company.co.jp")],
+    ),
+    (
+        "config",
+        "DB=mysql://admin:Adm1n%40123@10.0.0.9/db",
+        [("password", "Adm1n%40123"), ("ip_address", "10.0.0.9")],
+    ),
+    (
+        "chat",
+        "Ich habe mein Kennwort vergessen, es lautet Blume!2024",
+        [("password", "Blume!2024")],
+    ),
     ("chat", "Mi clave es Perro#2020", [("password", "Perro#2020")]),
     ("chat", "mon mot de passe: Chat!Noir9", [("password", "Chat!Noir9")]),
     ("config", "Passwort: Geheim#123", [("password", "Geheim#123")]),
