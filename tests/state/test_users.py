@@ -22,9 +22,9 @@ def users(state_url: str) -> UserStore:
     return UserStore(engine)
 
 
-def test_passwords_are_scrypt_hashed_salted_and_verified() -> None:
+def test_passwords_are_scrypt_hashed_salted_and_verified(real_scrypt: None) -> None:
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
-    assert first.startswith("scrypt$") and first != second and PASSWORD not in first
+    assert first.startswith("scrypt$32768$8$3$") and first != second and PASSWORD not in first
     assert verify_password(PASSWORD, first) and verify_password(PASSWORD, second)
     assert not verify_password(PASSWORD + "!", first)
     assert not verify_password(PASSWORD, "md5$nonsense")

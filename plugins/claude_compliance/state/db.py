@@ -43,6 +43,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         if _is_file_database(dbapi_connection):
             cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL never corrupts; a power cut may lose the last commits only.
+            cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
 
