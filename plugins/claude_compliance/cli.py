@@ -23,6 +23,7 @@ from claude_compliance.keys.commands import register_key
 from claude_compliance.reports import commands as report_commands
 from claude_compliance.settings import Settings
 from claude_compliance.state import commands as user_commands
+from claude_compliance.web import commands as web_commands
 
 log = logging.getLogger("claude_compliance")
 
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     key_commands.add_parser_to(commands)
+    web_commands.add_parser_to(commands)
     user_commands.add_parser_to(commands)
     report_commands.add_parser_to(commands)
 
