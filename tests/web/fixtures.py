@@ -170,7 +170,7 @@ def _craft_xss_chat(settings: Settings, key_id: str, card: str) -> str:
 class Web:
     """The app over the shared warehouse with a fresh state DB, and a client per role."""
 
-    def __init__(self, built: Built, tmp_path: Path) -> None:
+    def __init__(self, built: Built, tmp_path: Path, api_url: str | None = None) -> None:
         from fastapi.testclient import TestClient
 
         from claude_compliance import runtime
@@ -179,9 +179,13 @@ class Web:
 
         self.built = built
         self.settings = dataclasses.replace(
-            built.settings, state_db_url=f"sqlite:///{tmp_path / 'state.db'}"
+            built.settings,
+            state_db_url=f"sqlite:///{tmp_path / 'state.db'}",
+            api_url=api_url or built.settings.api_url,
         )
-        self.app = create_app(self.settings, api_transport=built.sim.transport())
+        # over loopback when given a URL, else the simulator in process
+        transport = None if api_url else built.sim.transport()
+        self.app = create_app(self.settings, api_transport=transport)
         self.engine = runtime.state_engine(self.settings)
         self.users = UserStore(self.engine)
         with self.engine.begin() as conn:  # a cheap hash: full-cost scrypt per login is ~1 s here
