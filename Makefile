@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test test-fast lint format install system-deps clean
+.PHONY: demo test test-fast lint format install system-deps clean up down
 
 install: $(STAMP)
 
@@ -28,6 +28,16 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/claude-compliance demo
+
+# `make up`: Airflow standalone with the DAGs, the plugin and the dashboard on this machine, in
+# their own process groups (deploy/local.py; docs/deploy.md). `make up SIMULATOR=1` also serves
+# the Compliance API simulator and registers its key; UP_ARGS passes more options, e.g.
+# UP_ARGS="--port 8081". `make down` stops everything `make up` started.
+up: $(STAMP)
+	$(BIN)/python -m deploy.local up $(if $(filter 1 yes true,$(SIMULATOR)),--simulator) $(UP_ARGS)
+
+down:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m deploy.local down; else echo "nothing to stop"; fi
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest

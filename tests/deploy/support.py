@@ -1,5 +1,5 @@
 """What the deploy tests share: an operator's .env, throwaway PostgreSQL databases and Redis
-queues."""
+queues, and the check that a launch left no process behind."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import psutil
 import pytest
 
 from deploy.compose import ENV_EXAMPLE, read_env_file
+from deploy.processes import LAUNCH_VAR
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -128,3 +130,30 @@ class RedisQueue:
         client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=self.db)
         keys = list(client.scan_iter(match=f"*{self.name}*"))
         return int(client.delete(*keys)) if keys else 0
+
+
+def live_processes_of_launch(launch: str) -> list[str]:
+    """`pid command` of every live process still carrying the launch's mark."""
+    found = []
+    for proc in psutil.process_iter(["pid", "status", "cmdline"]):
+        try:
+            if proc.info["status"] == psutil.STATUS_ZOMBIE:
+                continue
+            if proc.environ().get(LAUNCH_VAR) == launch:
+                found.append(f"{proc.pid} {' '.join(proc.info['cmdline'] or [])[:120]}")
+        except psutil.Error:
+            continue
+    return found
+
+
+def processes_titled(text: str) -> list[str]:
+    """`pid command` of every live process whose command line (or title) contains `text`."""
+    found = []
+    for proc in psutil.process_iter(["pid", "status", "cmdline"]):
+        try:
+            command = " ".join(proc.info["cmdline"] or [])
+            if proc.info["status"] != psutil.STATUS_ZOMBIE and text in command:
+                found.append(f"{proc.pid} {command[:120]}")
+        except psutil.Error:
+            continue
+    return found

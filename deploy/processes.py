@@ -1,0 +1,196 @@
+"""Servers in their own process groups: start, record, wait for, and stop without orphans.
+
+Each server starts as the leader of a new session (`setsid`), so its process group holds it
+and every child it forks; `<run_dir>/<name>.pid` records the group id. Every process also
+inherits `_CLAUDE_COMPLIANCE_LAUNCH=<launch id>` in its environment: a process that left the
+group (a daemon that calls `setsid` itself) is still found by that mark, and `stop_all`
+ends it too. The mark is the second line of defence only: a process that retitles itself
+(setproctitle: the API server, Celery's pool) overwrites the environment /proc shows.
+Nothing is ever matched by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+LAUNCH_VAR = "_CLAUDE_COMPLIANCE_LAUNCH"
+LAUNCH_FILE = "launch-id"
+
+
+class LaunchError(RuntimeError):
+    """A server did not start or become healthy in time; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    name: str
+    pgid: int
+    log_path: Path
+
+
+def launch_id(run_dir: Path) -> str:
+    """The id marking every process of this run directory (created on first use)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / LAUNCH_FILE
+    if not path.exists():
+        path.write_text(secrets.token_hex(8) + "\n")
+    return path.read_text().strip()
+
+
+def start(
+    name: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    run_dir: Path,
+    log_dir: Path,
+    *,
+    cwd: Path | None = None,
+    stdin_text: str | None = None,
+) -> Started:
+    """Start `argv` as a new session leader, its output appended to `<log_dir>/<name>.log`."""
+    pid_path = run_dir / f"{name}.pid"
+    if pid_path.exists() and group_members(int(pid_path.read_text())):
+        raise LaunchError(f"{name} is already running (process group {pid_path.read_text()})")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    full_env = {**env, LAUNCH_VAR: launch_id(run_dir)}
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(  # noqa: S603 - argv built by the launchers, no shell
+            list(argv),
+            env=full_env,
+            cwd=cwd,
+            stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    if stdin_text is not None and proc.stdin is not None:
+        proc.stdin.write(stdin_text.encode())
+        proc.stdin.close()
+    pid_path.write_text(f"{proc.pid}\n")
+    return Started(name=name, pgid=proc.pid, log_path=log_path)
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (non-zombie) processes whose process group is `pgid`."""
+    members = []
+    for proc in psutil.process_iter(["pid", "status"]):
+        try:
+            if proc.info["status"] == psutil.STATUS_ZOMBIE:
+                continue
+            if os.getpgid(proc.info["pid"]) == pgid:
+                members.append(proc.info["pid"])
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return members
+
+
+def marked_processes(launch: str) -> list[int]:
+    """Live processes carrying this launch's mark in their environment."""
+    found = []
+    for proc in psutil.process_iter(["pid", "status"]):
+        try:
+            if proc.info["status"] == psutil.STATUS_ZOMBIE or proc.pid == os.getpid():
+                continue
+            if proc.environ().get(LAUNCH_VAR) == launch:
+                found.append(proc.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def running(run_dir: Path) -> dict[str, list[int]]:
+    """Each recorded server with the live processes of its group."""
+    result = {}
+    for pid_path in sorted(run_dir.glob("*.pid")):
+        result[pid_path.stem] = group_members(int(pid_path.read_text()))
+    return result
+
+
+def wait_until(
+    check: Callable[[], bool],
+    *,
+    timeout_s: float,
+    what: str,
+    interval_s: float = 1.0,
+    alive: Callable[[], str | None] | None = None,
+) -> float:
+    """Poll `check` until it holds; returns the seconds it took. `alive` names a dead server."""
+    started = time.monotonic()
+    while True:
+        if check():
+            return time.monotonic() - started
+        if alive is not None and (dead := alive()) is not None:
+            raise LaunchError(f"{dead} exited while waiting for {what}")
+        if time.monotonic() - started > timeout_s:
+            raise LaunchError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+        time.sleep(interval_s)
+
+
+def stop_all(run_dir: Path, *, grace_s: float = 30.0) -> list[str]:
+    """SIGTERM every recorded group, SIGKILL what is left after `grace_s`, then the strays.
+
+    Returns one line per server saying how it ended. Raises LaunchError if any process of
+    this launch survives.
+    """
+    if not run_dir.exists():
+        return []
+    report = []
+    groups = {p.stem: int(p.read_text()) for p in sorted(run_dir.glob("*.pid"))}
+    for pgid in groups.values():
+        _signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and any(group_members(g) for g in groups.values()):
+        time.sleep(0.5)
+    for name, pgid in groups.items():
+        left = group_members(pgid)
+        if left:
+            _signal_group(pgid, signal.SIGKILL)
+            report.append(f"{name}: killed {len(left)} process(es) after {grace_s:.0f}s")
+        else:
+            report.append(f"{name}: stopped")
+    launch_path = run_dir / LAUNCH_FILE
+    if launch_path.exists():
+        launch = launch_path.read_text().strip()
+        strays = marked_processes(launch)
+        for pid in strays:
+            _signal_pid(pid, signal.SIGTERM)
+        if strays:
+            _wait_gone(lambda: marked_processes(launch), grace_s)
+            for pid in marked_processes(launch):
+                _signal_pid(pid, signal.SIGKILL)
+            report.append(f"strays outside the groups: ended {len(strays)}")
+        _wait_gone(lambda: marked_processes(launch), 10.0)
+        survivors = marked_processes(launch)
+        if survivors:
+            raise LaunchError(f"processes survived SIGKILL: {survivors}")
+    _wait_gone(lambda: [pid for g in groups.values() for pid in group_members(g)], 10.0)
+    for pid_path in run_dir.glob("*.pid"):
+        pid_path.unlink()
+    return report
+
+
+def _wait_gone(members: Callable[[], list[int]], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while members() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _signal_pid(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, sig)

@@ -1,0 +1,73 @@
+"""Servers in their own process groups: started, found, and stopped with nothing left."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from deploy import processes
+from tests.deploy.support import live_processes_of_launch
+
+# A server that forks a child in its group, a child that leaves the group (setsid), and
+# ignores SIGTERM itself: the three ways a process can outlive a naive `kill <pid>`.
+STUBBORN = """
+trap '' TERM
+sleep 300 &
+setsid sleep 301 &
+echo started
+while true; do sleep 1; done
+"""
+
+
+def wait_for_log(path: Path, text: str, timeout_s: float = 10.0) -> None:
+    processes.wait_until(
+        lambda: path.exists() and text in path.read_text(),
+        timeout_s=timeout_s,
+        what=text,
+        interval_s=0.1,
+    )
+
+
+def test_stop_all_ends_the_group_and_the_strays(tmp_path: Path) -> None:
+    run_dir, log_dir = tmp_path / "run", tmp_path / "logs"
+    env = {"PATH": os.environ["PATH"]}
+    started = processes.start("stubborn", ["bash", "-c", STUBBORN], env, run_dir, log_dir)
+    polite = processes.start("polite", ["sleep", "300"], env, run_dir, log_dir)
+    wait_for_log(started.log_path, "started")
+    launch = processes.launch_id(run_dir)
+    processes.wait_until(
+        lambda: len(live_processes_of_launch(launch)) >= 4, timeout_s=10, what="4 processes"
+    )
+    assert (
+        len(processes.group_members(started.pgid)) >= 2
+    )  # bash, its grouped sleep, the loop's sleep
+    assert processes.running(run_dir) == {
+        "polite": [polite.pgid],
+        "stubborn": processes.group_members(started.pgid),
+    }
+    with pytest.raises(processes.LaunchError, match="already running"):
+        processes.start("polite", ["sleep", "300"], env, run_dir, log_dir)
+
+    report = processes.stop_all(run_dir, grace_s=1.0)
+
+    assert "polite: stopped" in report
+    assert "stubborn: killed 3 process(es) after 1s" in report
+    assert "strays outside the groups: ended 1" in report
+    assert live_processes_of_launch(launch) == []
+    assert processes.group_members(started.pgid) == []
+    assert list(run_dir.glob("*.pid")) == []
+    assert processes.stop_all(run_dir) == []
+
+
+def test_wait_until_is_bounded_and_notices_a_dead_server(tmp_path: Path) -> None:
+    began = time.monotonic()
+    with pytest.raises(processes.LaunchError, match="timed out after 1s waiting for never"):
+        processes.wait_until(lambda: False, timeout_s=1.0, what="never", interval_s=0.1)
+    assert time.monotonic() - began < 3
+    with pytest.raises(processes.LaunchError, match="api exited while waiting for health"):
+        processes.wait_until(
+            lambda: False, timeout_s=30, what="health", alive=lambda: "api", interval_s=0.1
+        )
