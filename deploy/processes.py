@@ -159,6 +159,8 @@ def stop_all(run_dir: Path, *, grace_s: float = 30.0) -> list[str]:
             report.append(f"{name}: killed {len(left)} process(es) after {grace_s:.0f}s")
         else:
             report.append(f"{name}: stopped")
+    # SIGKILL is delivered asynchronously: let the groups empty before looking for strays.
+    _wait_gone(lambda: [pid for g in groups.values() for pid in group_members(g)], 10.0)
     launch_path = run_dir / LAUNCH_FILE
     if launch_path.exists():
         launch = launch_path.read_text().strip()
@@ -174,7 +176,9 @@ def stop_all(run_dir: Path, *, grace_s: float = 30.0) -> list[str]:
         survivors = marked_processes(launch)
         if survivors:
             raise LaunchError(f"processes survived SIGKILL: {survivors}")
-    _wait_gone(lambda: [pid for g in groups.values() for pid in group_members(g)], 10.0)
+    left = [pid for g in groups.values() for pid in group_members(g)]
+    if left:
+        raise LaunchError(f"processes survived SIGKILL: {left}")
     for pid_path in run_dir.glob("*.pid"):
         pid_path.unlink()
     return report
