@@ -20,7 +20,9 @@ from claude_compliance.api import (
 )
 from claude_compliance.api.pagination import CursorPaginator, PageTokenPaginator
 
-FAST = RetryPolicy(max_attempts=3, backoff_initial_s=0.0, backoff_max_s=0.0)
+FAST = RetryPolicy(
+    max_attempts=3, max_rate_limited_attempts=3, backoff_initial_s=0.0, backoff_max_s=0.0
+)
 
 
 @pytest.fixture(params=["in_process", "loopback"])
