@@ -18,6 +18,16 @@ from deploy.processes import LAUNCH_VAR
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# Keys kombu keeps per Redis db for every Celery app (broadcast exchanges, not our queue).
+KOMBU_SHARED_KEYS = frozenset(
+    {
+        "_kombu.binding_deadlines",
+        "_kombu.binding.celery.pidbox",
+        "_kombu.binding.celeryev",
+        "_kombu.binding.reply.celery.pidbox",
+        "unacked_mutex",
+    }
+)
 
 # What an operator puts into .env for the secrets .env.example leaves empty.
 SECRETS = {
@@ -125,11 +135,16 @@ class RedisQueue:
         return f"redis://{REDIS_HOST}:{REDIS_PORT}/{self.db}"
 
     def delete(self) -> int:
+        """Remove the queue's keys, and kombu's shared ones if nothing else uses the db."""
         import redis
 
         client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=self.db)
         keys = list(client.scan_iter(match=f"*{self.name}*"))
-        return int(client.delete(*keys)) if keys else 0
+        deleted = int(client.delete(*keys)) if keys else 0
+        rest = {key.decode() for key in client.scan_iter()}
+        if rest and rest <= KOMBU_SHARED_KEYS:
+            deleted += int(client.delete(*rest))
+        return deleted
 
 
 def live_processes_of_launch(launch: str) -> list[str]:
