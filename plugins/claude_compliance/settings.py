@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from claude_compliance.lake.fs import LakeDir, open_lake
+
 DEFAULT_API_URL = "https://api.anthropic.com"
 
 
@@ -30,10 +32,13 @@ class Settings:
     request_timeout_s: float
     activity_lag_s: float = 90.0
     activity_overlap_s: float = 600.0
+    lake_uri: str | None = None
 
     @property
-    def lake_dir(self) -> Path:
-        return self.home / "lake"
+    def lake_dir(self) -> LakeDir:
+        """The lake root: `$CLAUDE_COMPLIANCE_HOME/lake`, or `CLAUDE_COMPLIANCE_LAKE_URI`
+        (a folder or an object-storage URI such as `s3://bucket/prefix`)."""
+        return open_lake(self.lake_uri) if self.lake_uri else self.home / "lake"
 
     @property
     def warehouse_dir(self) -> Path:
@@ -74,6 +79,7 @@ class Settings:
             request_timeout_s=_positive_float(env, "CLAUDE_COMPLIANCE_REQUEST_TIMEOUT_S", 60.0),
             activity_lag_s=_positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
             activity_overlap_s=_positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
+            lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
         )
 
     @classmethod

@@ -2,35 +2,33 @@
 
 Layout: `<lake>/<zone>/<table>/key=<key_id>/dt=<YYYY-MM-DD>/part-<interval tag>.parquet` with
 `_manifest-<interval tag>.json` beside it. A re-run of the interval replaces exactly its own
-files (write to a temporary name, then `os.replace`), so re-runs and overlapping backfills
-never duplicate, and a failure before the rename leaves the previous files intact.
+files (`lake.fs`: a rename on a local disk, a single PUT on object storage), so re-runs and
+overlapping backfills never duplicate, and a failure before that leaves the previous files
+intact. The lake root is a local `Path` or an `ObjectPath` (`s3://…`).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from claude_compliance.lake.fs import LakeDir, read_table, write_bytes_atomic, write_table_atomic
 from claude_compliance.lake.interval import Interval
 
 
 @dataclass(frozen=True, slots=True)
 class Written:
     table: str
-    path: Path
+    path: LakeDir
     rows: int
 
 
-def partition_dir(lake_dir: Path, zone: str, table: str, key_id: str, dt: str) -> Path:
+def partition_dir(lake_dir: LakeDir, zone: str, table: str, key_id: str, dt: str) -> LakeDir:
     return lake_dir / zone / table / f"key={key_id}" / f"dt={dt}"
 
 
@@ -40,31 +38,31 @@ def file_tag(interval: Interval, variant: str | None = None) -> str:
 
 
 def data_path(
-    lake_dir: Path,
+    lake_dir: LakeDir,
     zone: str,
     table: str,
     key_id: str,
     interval: Interval,
     variant: str | None = None,
-) -> Path:
+) -> LakeDir:
     directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
     return directory / f"part-{file_tag(interval, variant)}.parquet"
 
 
 def manifest_path(
-    lake_dir: Path,
+    lake_dir: LakeDir,
     zone: str,
     table: str,
     key_id: str,
     interval: Interval,
     variant: str | None = None,
-) -> Path:
+) -> LakeDir:
     directory = partition_dir(lake_dir, zone, table, key_id, interval.dt)
     return directory / f"_manifest-{file_tag(interval, variant)}.json"
 
 
 def write_interval(
-    lake_dir: Path,
+    lake_dir: LakeDir,
     zone: str,
     table: str,
     key_id: str,
@@ -81,15 +79,7 @@ def write_interval(
             f"schema drift in {zone}/{table}: expected {schema.names}, got {arrow.schema.names}"
         )
     target = data_path(lake_dir, zone, table, key_id, interval, variant)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):
-        stale.unlink(missing_ok=True)  # left by a writer that was killed mid-write
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        pq.write_table(arrow, tmp, compression="zstd")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_table_atomic(target, arrow)
     document = {
         "table": table,
         "zone": zone,
@@ -107,7 +97,7 @@ def write_interval(
 
 
 def read_interval(
-    lake_dir: Path,
+    lake_dir: LakeDir,
     zone: str,
     table: str,
     key_id: str,
@@ -119,11 +109,11 @@ def read_interval(
     path = data_path(lake_dir, zone, table, key_id, interval, variant)
     if not path.exists():
         return schema.empty_table()
-    return pq.read_table(path, schema=schema)
+    return read_table(path, schema)
 
 
 def intervals_written(
-    lake_dir: Path, zone: str, table: str, key_id: str, dt: str
+    lake_dir: LakeDir, zone: str, table: str, key_id: str, dt: str
 ) -> list[Interval]:
     """The intervals that wrote a file set into one partition (from the file names)."""
     from claude_compliance.lake.interval import parse_tag
@@ -138,26 +128,15 @@ def intervals_written(
 SCHEMA_PARTITION = ("key=_schema", "dt=1970-01-01", "part-schema.parquet")
 
 
-def schema_file(lake_dir: Path, zone: str, table: str, schema: pa.Schema) -> Path:
+def schema_file(lake_dir: LakeDir, zone: str, table: str, schema: pa.Schema) -> LakeDir:
     """An empty file with the table's schema, inside the table's folder so globs that read
     the table always match something; it adds no rows, so it changes no result."""
     path = lake_dir.joinpath(zone, table, *SCHEMA_PARTITION)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            pq.write_table(schema.empty_table(), tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_table_atomic(path, schema.empty_table())
     return path
 
 
-def write_json_atomic(path: Path, document: Mapping[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def write_json_atomic(path: LakeDir, document: Mapping[str, Any]) -> None:
+    text = json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
+    write_bytes_atomic(path, text.encode())

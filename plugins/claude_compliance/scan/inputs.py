@@ -11,11 +11,11 @@ become Python objects; the engine scans the Arrow text column directly.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import data_path, schema_file
@@ -97,7 +97,7 @@ order by source_order, source_id
 """
 
 
-def read_inputs(lake_dir: Path, key_id: str, interval: Interval) -> pa.Table:
+def read_inputs(lake_dir: LakeDir, key_id: str, interval: Interval) -> pa.Table:
     """Every user input of the interval (columns `INPUT_COLUMNS`), in a stable order."""
     paths = {}
     for name, table in (

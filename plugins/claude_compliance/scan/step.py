@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import DLP
 from claude_compliance.lake.writer import write_interval
@@ -42,7 +42,7 @@ class ScanResult:
     ruleset_version: str
 
 
-def scan_interval(lake_dir: Path, key_id: str, interval: Interval, engine: Engine) -> ScanResult:
+def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: Engine) -> ScanResult:
     inputs = read_inputs(lake_dir, key_id, interval)
     scanned_at = datetime.now(UTC)
     version = engine.ruleset_version

@@ -8,14 +8,13 @@ A file we do not scan is still recorded, with `skipped_reason` saying why: `bina
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from claude_compliance.api import ComplianceClient, NotFoundError
+from claude_compliance.lake.fs import LakeDir, write_bytes_atomic
 
 TEXT_MIME_TYPES = frozenset(
     {
@@ -70,10 +69,10 @@ class ContentCache:
     next interval that meets the same file finds it without a download.
     """
 
-    def __init__(self, lake_dir: Path, key_id: str) -> None:
+    def __init__(self, lake_dir: LakeDir, key_id: str) -> None:
         self.root = lake_dir / "content" / f"key={key_id}"
 
-    def _path(self, md5: str) -> Path:
+    def _path(self, md5: str) -> LakeDir:
         return self.root / md5[:2] / f"{md5}.txt"
 
     def get(self, md5: str | None) -> str | None:
@@ -83,24 +82,14 @@ class ContentCache:
         return path.read_text(encoding="utf-8") if path.exists() else None
 
     def put(self, md5: str, text: str) -> None:
-        _write_atomic(self._path(md5.lower()), text)
+        write_bytes_atomic(self._path(md5.lower()), text.encode("utf-8"))
 
     def document_md5(self, document_id: str) -> str | None:
         path = self.root / "documents" / document_id
         return path.read_text().strip() if path.exists() else None
 
     def remember_document(self, document_id: str, md5: str) -> None:
-        _write_atomic(self.root / "documents" / document_id, md5)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        write_bytes_atomic(self.root / "documents" / document_id, md5.encode())
 
 
 def md5_hex(data: bytes) -> str:

@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from claude_compliance.api import ComplianceClient
 from claude_compliance.api.client import Page
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import Written, read_interval, write_interval
@@ -74,7 +74,7 @@ class TableReport:
 @dataclass(frozen=True, slots=True)
 class ExtractContext:
     client: ComplianceClient
-    lake_dir: Path
+    lake_dir: LakeDir
     key_id: str
     interval: Interval
     plan: IntervalPlan
@@ -87,7 +87,7 @@ class ExtractContext:
     def create(
         cls,
         client: ComplianceClient,
-        lake_dir: Path,
+        lake_dir: LakeDir,
         key_id: str,
         interval: Interval,
         options: SyncOptions,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from claude_compliance.api import ComplianceAPIError, ComplianceClient, PermissionDeniedError
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import write_interval
@@ -37,7 +37,7 @@ __all__ = ["SyncOptions", "TableReport", "extract_interval"]
 
 def extract_interval(
     client: ComplianceClient,
-    lake_dir: Path,
+    lake_dir: LakeDir,
     key_id: str,
     interval: Interval,
     *,

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from claude_compliance.api.client import RequestStats
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.interval import Interval, day_start
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import write_interval
@@ -15,7 +15,7 @@ UNREGISTERED = "_unregistered"  # calls made before a key has an id (live valida
 
 
 def record_own_requests(
-    lake_dir: Path, key_id: str | None, stats: RequestStats, at: datetime | None = None
+    lake_dir: LakeDir, key_id: str | None, stats: RequestStats, at: datetime | None = None
 ) -> None:
     """Write one file set of request-ids, under the day they were made."""
     if not stats.request_ids:

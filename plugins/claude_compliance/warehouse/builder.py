@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.schemas import DLP, RAW
 from claude_compliance.lake.writer import schema_file
 from claude_compliance.settings import Settings
@@ -40,7 +41,7 @@ def project_dir() -> Path:
     return path
 
 
-def ensure_schema_files(lake_dir: Path) -> None:
+def ensure_schema_files(lake_dir: LakeDir) -> None:
     """Give every lake table at least one (empty) file, so dbt's globs never match nothing."""
     for zone, schemas in (("raw", RAW), ("dlp", DLP)):
         for table, schema in schemas.items():
@@ -61,6 +62,7 @@ def run_dbt(settings: Settings, *command: str) -> DbtResult:
     env = {
         **os.environ,
         "CLAUDE_COMPLIANCE_HOME": str(settings.home),
+        "CLAUDE_COMPLIANCE_LAKE_URI": str(settings.lake_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }
     cli_args = [

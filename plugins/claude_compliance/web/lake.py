@@ -8,16 +8,17 @@ keeping the latest sync of each record.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from claude_compliance.lake.fs import LakeDir
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 
 
 class LakeReader:
-    def __init__(self, lake_dir: Path) -> None:
+    def __init__(self, lake_dir: LakeDir) -> None:
         self.lake_dir = lake_dir
 
     def __repr__(self) -> str:
