@@ -30,7 +30,7 @@ def _period() -> Any:
 @dag(
     dag_id="compliance_report",
     schedule=CronDataIntervalTimetable(
-        os.environ.get("CLAUDE_COMPLIANCE_REPORT_CRON", "0 0 * * 1"), timezone="UTC"
+        os.environ.get("CLAUDE_COMPLIANCE_REPORT_CRON") or "0 0 * * 1", timezone="UTC"
     ),
     start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
     catchup=False,

@@ -29,7 +29,7 @@ def _interval() -> Any:
 @dag(
     dag_id="compliance_sync",
     schedule=CronDataIntervalTimetable(
-        os.environ.get("CLAUDE_COMPLIANCE_SYNC_CRON", "0 0 * * *"), timezone="UTC"
+        os.environ.get("CLAUDE_COMPLIANCE_SYNC_CRON") or "0 0 * * *", timezone="UTC"
     ),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
