@@ -13,8 +13,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from claude_compliance.state.triage import TriageTables
 from claude_compliance.web.aggregates import overview
+from claude_compliance.web.findings import MARKS_SCHEMA
 from claude_compliance.web.warehouse import Warehouse
 from tests.web.fixtures import Built, Web, findings_rows
 
@@ -45,34 +45,22 @@ def test_overview_counts_match_the_warehouse(web: Web, built: Built) -> None:
 
 def test_the_trend_from_findings_daily_equals_the_trend_from_findings(built: Built) -> None:
     warehouse = Warehouse(built.settings.published_db_path)
-    empty = TriageTables(
-        triage=pa.table(
-            {"finding_id": pa.array([], pa.string()), "status": pa.array([], pa.string())}
-        ),
-        suppressed_fingerprints=pa.table(
-            {"fingerprint": pa.array([], pa.string()), "suppression_id": pa.array([], pa.int64())}
-        ),
-        suppressed_detector_users=pa.table(
-            {
-                "detector": pa.array([], pa.string()),
-                "user_id": pa.array([], pa.string()),
-                "suppression_id": pa.array([], pa.int64()),
-            }
-        ),
-    )
-    no_match = dataclasses.replace(
-        empty,
-        suppressed_fingerprints=pa.table(
-            {"fingerprint": ["00" * 32], "suppression_id": pa.array([1], pa.int64())}
-        ),
+    none = MARKS_SCHEMA.empty_table()
+    # a suppression on no existing row: the trend is computed from `findings`, hiding nothing
+    nothing_hidden = pa.table(
+        {
+            "rid": pa.array([-1], pa.int64()),
+            "status": pa.array([None], pa.string()),
+            "suppression_id": pa.array([1], pa.int64()),
+        }
     )
     today = date(2026, 11, 20)
-    daily = overview(warehouse, empty, days=None, organization=None, today=today)
-    direct = overview(warehouse, no_match, days=None, organization=None, today=today)
+    daily = overview(warehouse, none, days=None, organization=None, today=today)
+    direct = overview(warehouse, nothing_hidden, days=None, organization=None, today=today)
     assert daily.trend_source == "findings_daily" and direct.trend_source == "findings"
     assert daily.days == direct.days and daily.trend == direct.trend
-    assert sum(sum(v) for v in daily.trend.values()) == daily.total
-    last_week = overview(warehouse, empty, days=7, organization=None, today=today)
+    assert sum(sum(v) for v in daily.trend.values()) == daily.total == direct.total
+    last_week = overview(warehouse, none, days=7, organization=None, today=today)
     assert last_week.start == date(2026, 11, 14) and len(last_week.days) == 7
 
 

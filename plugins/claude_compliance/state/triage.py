@@ -345,6 +345,21 @@ class TriageStore:
             )
         return states
 
+    def version(self) -> tuple[object, ...]:
+        """Changes whenever a decision or a rule does (cheap: two aggregate queries)."""
+        with self._engine.connect() as conn:
+            triage = conn.execute(
+                sa.select(sa.func.count(), sa.func.max(triage_table.c.updated_at))
+            ).one()
+            rules = conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.max(suppressions_table.c.suppression_id),
+                    sa.func.max(suppressions_table.c.removed_at),
+                )
+            ).one()
+        return (*triage, *rules)
+
     def tables(self) -> TriageTables:
         with self._engine.connect() as conn:
             triage_rows = conn.execute(

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
-from claude_compliance.state.triage import TriageTables
-from claude_compliance.web.findings import SEVERITIES, register_tables
+from claude_compliance.web.findings import SEVERITIES
 from claude_compliance.web.warehouse import Warehouse
 
 OVERVIEW_RANGES = {"7d": 7, "30d": 30, "90d": 90, "365d": 365, "all": None}
@@ -40,7 +40,7 @@ def _rows(cursor: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) ->
 
 def overview(
     warehouse: Warehouse,
-    tables: TriageTables,
+    marks: pa.Table,
     *,
     days: int | None,
     organization: str | None,
@@ -56,11 +56,13 @@ def overview(
     if organization:
         where.append("f.organization_uuid = ?")
         params.append(organization)
-    joins, suppressed_expr = _suppression_sql(tables)
-    hidden = f"{suppressed_expr} is not null"
+    suppressed_rows = marks.num_rows - marks.column("suppression_id").null_count
+    has_suppressions = suppressed_rows > 0
+    joins = "left join marks x on x.rid = f.rowid" if has_suppressions else ""
+    hidden = "x.suppression_id is not null" if has_suppressions else "false"
     base = f"from findings f {joins} where {' and '.join(where)}"
     with warehouse.cursor() as cursor:
-        register_tables(cursor, tables)
+        cursor.register("marks", marks)
         by_sev = {
             s: int(n)
             for s, n in _rows(
@@ -71,7 +73,7 @@ def overview(
         }
         suppressed = int(_rows(cursor, f"select count(*) {base} and {hidden}", params)[0][0])
         trend_rows, trend_source = _trend(
-            warehouse, cursor, tables, base, hidden, params, start, organization
+            warehouse, cursor, has_suppressions, base, hidden, params, start, organization
         )
         by_source = [
             (str(s), int(n))
@@ -142,25 +144,10 @@ def overview(
     )
 
 
-def _suppression_sql(tables: TriageTables) -> tuple[str, str]:
-    joins, terms = [], []
-    if tables.suppressed_fingerprints.num_rows:
-        joins.append("left join sup_fp on sup_fp.fingerprint = f.fingerprint")
-        terms.append("sup_fp.suppression_id")
-    if tables.suppressed_detector_users.num_rows:
-        joins.append(
-            "left join sup_du on sup_du.detector = f.detector and sup_du.user_id = f.user_id"
-        )
-        terms.append("sup_du.suppression_id")
-    if not terms:
-        return "", "null::bigint"
-    return " ".join(joins), terms[0] if len(terms) == 1 else f"coalesce({', '.join(terms)})"
-
-
 def _trend(
     warehouse: Warehouse,
     cursor: duckdb.DuckDBPyConnection,
-    tables: TriageTables,
+    has_suppressions: bool,
     base: str,
     hidden: str,
     params: list[Any],
@@ -169,7 +156,7 @@ def _trend(
 ) -> tuple[list[Any], str]:
     """Findings per UTC day and severity: from the `findings_daily` mart when no suppression
     applies (it is exactly that count), else from `findings` minus the suppressed ones."""
-    if not tables.has_suppressions and warehouse.has("findings_daily"):
+    if not has_suppressions and warehouse.has("findings_daily"):
         where: list[str] = ["1 = 1"]
         daily_params: list[Any] = []
         if start is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pyarrow as pa
 import sqlalchemy as sa
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -17,6 +18,7 @@ from claude_compliance.settings import Settings
 from claude_compliance.state.audit import AuditLog
 from claude_compliance.state.triage import TriageStore
 from claude_compliance.state.users import UserStore
+from claude_compliance.web.findings import build_marks
 from claude_compliance.web.lake import LakeReader
 from claude_compliance.web.warehouse import Warehouse
 from scanners import Engine
@@ -68,6 +70,16 @@ class WebContext:
 
     def key_store(self) -> KeyStore:
         return runtime.key_store(self.settings)
+
+    def marks(self) -> pa.Table:
+        """Triaged and suppressed findings of the current warehouse version, by row id
+        (see `web.findings.build_marks`); rebuilt when the warehouse or the state changes."""
+
+        def build() -> pa.Table:
+            with self.warehouse.cursor() as cursor:
+                return build_marks(cursor, self.triage.tables())
+
+        return self.warehouse.memo("marks", build, version=self.triage.version())
 
     def scan_engine(self) -> Engine:
         """The DLP engine with the installation's rules, for masking raw text on display."""

@@ -81,16 +81,20 @@ class Warehouse:
             self._current()
             return self._columns.get(table, frozenset())
 
-    def memo(self, name: str, compute: Callable[[], T]) -> T:
-        """`compute()` once per published version (facets such as the detector list)."""
+    def memo(self, name: str, compute: Callable[[], T], *, version: object = None) -> T:
+        """`compute()` once per published version (facets such as the detector list).
+
+        With `version`, the value is also recomputed when `version` changes (state the
+        value depends on besides the warehouse); only the latest version is kept.
+        """
         with self._lock:
             self._current()
-            if name in self._memo:
-                value: T = self._memo[name]
+            if name in self._memo and self._memo[name][0] == version:
+                value: T = self._memo[name][1]
                 return value
         value = compute()
         with self._lock:
-            self._memo[name] = value
+            self._memo[name] = (version, value)
         return value
 
     def _current(self) -> duckdb.DuckDBPyConnection:

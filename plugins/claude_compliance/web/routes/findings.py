@@ -53,8 +53,9 @@ def findings_page(request: Request, session: AnalystSession) -> Response:
     f = FindingFilter.from_params(request.query_params, today=today)
     if not context.warehouse.has("findings"):
         return render(request, "findings.html", {"page": None, "f": f})
+    marks = context.marks()
     with context.warehouse.cursor() as cursor:
-        page = search(cursor, f, context.triage.tables())
+        page = search(cursor, f, marks)
     return render(
         request,
         "findings.html",
@@ -83,11 +84,11 @@ def findings_csv(request: Request, session: AnalystSession) -> Response:
     context.audit.record(
         session.user.username, "export_csv", "findings", {"filter": f.params(page=1)}
     )
-    tables = context.triage.tables()
+    marks = context.marks()
 
     def stream() -> Any:
         with context.warehouse.cursor() as cursor:
-            yield from export_csv(cursor, f, tables)
+            yield from export_csv(cursor, f, marks)
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return StreamingResponse(

@@ -51,7 +51,7 @@ def overview_page(
         organization = None
     data = overview(
         context.warehouse,
-        context.triage.tables(),
+        context.marks(),
         days=OVERVIEW_RANGES[range],
         organization=organization,
     )

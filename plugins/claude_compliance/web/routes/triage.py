@@ -66,17 +66,14 @@ def suppressions_page(request: Request, session: AnalystSession) -> Response:
     counts: dict[int, int] = {}
     active = [r for r in rules if r.is_active]
     if active and context.warehouse.has("findings"):
-        tables = context.triage.tables()
+        marks = context.marks()
         with context.warehouse.cursor() as cursor:
-            cursor.register("sup_fp", tables.suppressed_fingerprints)
-            cursor.register("sup_du", tables.suppressed_detector_users)
+            cursor.register("marks", marks)
             for sid, n in cursor.execute(
-                "select s.suppression_id, count(*) from findings f join sup_fp s "
-                "on s.fingerprint = f.fingerprint group by 1 union all "
-                "select s.suppression_id, count(*) from findings f join sup_du s "
-                "on s.detector = f.detector and s.user_id = f.user_id group by 1"
+                "select suppression_id, count(*) from marks where suppression_id is not null "
+                "group by 1"
             ).fetchall():
-                counts[int(sid)] = counts.get(int(sid), 0) + int(n)
+                counts[int(sid)] = int(n)
     return render(request, "suppressions.html", {"rules": rules, "counts": counts})
 
 
