@@ -61,6 +61,13 @@ def test_add_list_show_validate_revoke(
     assert "status:        revoked" in capfd.readouterr().out
     assert cli(["keys", "revoke", key_id], monkeypatch) == 1
     assert "already revoked" in capfd.readouterr().err
+    from claude_compliance import runtime
+    from claude_compliance.settings import Settings
+    from claude_compliance.state.audit import AuditLog
+
+    events, _ = AuditLog(runtime.state_engine(Settings.load())).recent()
+    assert [e.action for e in events] == ["key_revoke", "key_validate", "key_register"]
+    assert all(e.actor.startswith("cli") and e.target == key_id for e in events)
 
 
 def test_add_with_replaces_and_the_overlap_warning(

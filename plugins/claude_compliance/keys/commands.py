@@ -65,6 +65,14 @@ def _read_key(stdin: TextIO) -> str:
     return value
 
 
+def _audit(settings: Settings, action: str, target: str | None, detail: dict[str, Any]) -> None:
+    """Key actions from the CLI go to the same audit log as the dashboard's."""
+    from claude_compliance import runtime
+    from claude_compliance.state.audit import AuditLog
+
+    AuditLog(runtime.state_engine(settings)).record(actor(), action, target, detail or None)
+
+
 def register_key(settings: Settings, plaintext: str, name: str, actor: str) -> dict[str, Any]:
     """Format check, live validation, then encrypted storage; nothing stored on failure."""
     from claude_compliance.keys import service
@@ -76,8 +84,18 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
     from claude_compliance.keys import service
 
     settings = Settings.load()
-    result = service.register(
-        settings, _read_key(sys.stdin), name=args.name, actor=actor(), replaces=args.replaces
+    try:
+        result = service.register(
+            settings, _read_key(sys.stdin), name=args.name, actor=actor(), replaces=args.replaces
+        )
+    except (service.KeyRejected, service.KeyStoreError) as exc:
+        _audit(settings, "key_register_refused", None, {"reason": str(exc)})
+        raise
+    _audit(
+        settings,
+        "key_register",
+        result.record.key_id,
+        {"fingerprint": result.record.fingerprint, "replaces": args.replaces},
     )
     _print_key(result.record.as_public_dict())
     if args.replaces:
@@ -165,6 +183,7 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
         if answer != args.key_id:
             raise CommandError("not revoked: the id typed did not match")
     record = service.revoke(settings, args.key_id, actor=actor())
+    _audit(settings, "key_revoke", record.key_id, {})
     print(f"revoked {record.key_id} ({record.fingerprint}): no further syncs or scans.")
     print("Data already fetched is kept. The key still works at Anthropic: delete it in")
     print("claude.ai > Organization settings > API to disable it there.")
@@ -174,7 +193,13 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 def cmd_keys_validate(args: argparse.Namespace) -> int:
     from claude_compliance.keys import service
 
-    record = service.validate(Settings.load(), args.key_id, actor=actor())
+    settings = Settings.load()
+    try:
+        record = service.validate(settings, args.key_id, actor=actor())
+    except service.KeyRejected:
+        _audit(settings, "key_validate", args.key_id, {"ok": False})
+        raise
+    _audit(settings, "key_validate", record.key_id, {"ok": True})
     print(f"{record.key_id} is valid; readable: {', '.join(record.scopes)}")
     return 0
 
@@ -182,6 +207,10 @@ def cmd_keys_validate(args: argparse.Namespace) -> int:
 def cmd_keys_rotate_master(args: argparse.Namespace) -> int:
     from claude_compliance.keys import service
 
-    rotation = service.rotate_master(Settings.load(), actor=actor())
+    settings = Settings.load()
+    rotation = service.rotate_master(settings, actor=actor())
+    _audit(
+        settings, "master_rotate", None, {"rotated": rotation.rotated, "source": rotation.source}
+    )
     print(rotation.message)
     return 0
