@@ -16,6 +16,7 @@ import httpx
 
 from claude_compliance import runtime
 from claude_compliance.api import ComplianceAPIError
+from claude_compliance.keys.store import KeyStoreError
 from claude_compliance.lake.interval import Interval, daily_intervals
 from claude_compliance.lake.writer import intervals_written
 from claude_compliance.scan.step import ScanResult, scan_interval
@@ -56,11 +57,11 @@ def extract(
     record = store.get(key_id)
     if record.status == "revoked":
         raise PipelineError(f"key {key_id} is revoked: not syncing it")
-    plaintext = store.reveal(key_id)
-    if on_secret is not None:
-        on_secret(plaintext)
     label = f"{key_id} {record.fingerprint}"
     try:
+        plaintext = store.reveal(key_id)
+        if on_secret is not None:
+            on_secret(plaintext)
         with runtime.client(
             settings, plaintext, key_id=key_id, key_label=label, transport=transport
         ) as api:
@@ -72,9 +73,14 @@ def extract(
                 options=sync_options(settings),
                 progress=progress,
             )
-    except ComplianceAPIError as exc:
+    except (ComplianceAPIError, KeyStoreError) as exc:
         store.record_sync(key_id, ok=False, error=str(exc))
         raise PipelineError(f"sync of key {key_id} for {interval} failed: {exc}") from None
+    except Exception as exc:
+        # Neither the API nor the key (a full disk, a bug): still the key's last sync
+        # failed, and the cause propagates unchanged.
+        store.record_sync(key_id, ok=False, error=f"{type(exc).__name__}: {exc}")
+        raise
     store.record_sync(key_id, ok=True)
     return _summary(key_id, interval, reports)
 
