@@ -159,6 +159,21 @@ def test_csrf_is_enforced_on_every_unsafe_route(web: Web) -> None:
     assert ok.status_code == 303
 
 
+def test_session_cookies_are_httponly_samesite_and_secure_over_https(web: Web) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(web.app, base_url="https://dashboard.example", follow_redirects=False)
+    response = client.post(
+        "/api/session", json={"username": "viewer", "password": "correct horse battery"}
+    )
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+    plain = web.anonymous().post(
+        "/api/session", json={"username": "viewer", "password": "correct horse battery"}
+    )
+    assert "secure" not in plain.headers["set-cookie"].lower()
+
+
 def test_login_needs_its_own_csrf_cookie(web: Web) -> None:
     client = web.anonymous()
     response = client.post(

@@ -27,6 +27,11 @@ from claude_compliance.web.render import render
 router = APIRouter()
 
 
+def _secure(request: Request) -> bool:
+    """Secure cookies when configured, and always when the request came over HTTPS."""
+    return ctx(request).secure_cookies or request.url.scheme == "https"
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -37,7 +42,7 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
         token,
         httponly=True,
         samesite="lax",
-        secure=ctx(request).secure_cookies,
+        secure=_secure(request),
         path=cookie_path(request),
     )
 
@@ -72,7 +77,7 @@ def login_form(request: Request, next: str | None = None) -> Response:
         token,
         httponly=True,
         samesite="strict",
-        secure=ctx(request).secure_cookies,
+        secure=_secure(request),
         path=cookie_path(request),
     )
     return response
