@@ -274,12 +274,11 @@ def test_tampered_ciphertext_is_a_clear_error_everywhere(settings: Settings, sim
     ).record.key_id
     with runtime.state_engine(settings).begin() as conn:
         conn.execute(sa.text("update compliance_keys set ciphertext = 'gAAAAABtampered=='"))
-    for call in (
-        lambda: service.validate(settings, key_id, actor="t", transport=sim.transport()),
-        lambda: extract(settings, key_id, DAY, transport=sim.transport()),
-    ):
-        with pytest.raises(
-            service.KeyStoreError,
-            match=f"cannot decrypt key {key_id}: the ciphertext was tampered with",
-        ):
-            call()
+    reason = f"cannot decrypt key {key_id}: the ciphertext was tampered with"
+    with pytest.raises(service.KeyStoreError, match=reason):
+        service.validate(settings, key_id, actor="t", transport=sim.transport())
+    # the sync fails for this key only, with the reason recorded on it
+    with pytest.raises(PipelineError, match=reason):
+        extract(settings, key_id, DAY, transport=sim.transport())
+    record = runtime.key_store(settings).get(key_id)
+    assert record.status == "sync_error" and reason in (record.last_error or "")
