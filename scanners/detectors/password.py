@@ -33,10 +33,11 @@ _ASSIGN_SQ = _ASSIGN + r"'(?P<value>[^'\n]{1,200})'"
 _ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;<>]{1,200})"
 # XML / HTML-ish config: <password>x</password>
 _XML = r"(?i)<(?P<key>[a-z_:]*(?:password|passwd|pwd))>(?P<value>[^<\n]{1,200})</"
-# RFC 3986 userinfo: scheme://user:password@host
+# RFC 3986 userinfo: scheme://user:password@host. The password may hold an unescaped `#` or
+# `?` (invalid in a URI, common in pasted connection strings): the `@host` after it decides.
 _URI = (
     r"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://(?P<user>[^\s:/@?#\"']{0,64}):"
-    r"(?P<value>[^\s@/?#\"']{1,128})@[A-Za-z0-9.\-\[\]_]{1,255}"
+    r"(?P<value>[^\s@/\"']{1,128})@[A-Za-z0-9.\-\[\]_]{1,255}"
 )
 # HTTP Basic (RFC 7617) credentials: base64 of user:pass after "Basic".
 _BASIC = r"\b(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})"
@@ -247,6 +248,7 @@ DETECTOR = Detector(
         "Server=sql01;Database=crm;User Id=sa;Password=Winter2024!;",
         "jdbc:postgresql://db:5432/app?user=app&password=Tr0ub4dor",
         "postgres://admin:s3cr3tP4ss@db.internal.example.com:5432/app",
+        "postgres://etl:maple86Saffron#@db.internal:5432/warehouse",
         "mysql -u root -pHunter22 mydb",
         "curl -u deploy:Zq8!rT5x https://api.example.com",
         "machine api.example.com login bob password b0bRul3s",
