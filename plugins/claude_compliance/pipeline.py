@@ -74,14 +74,26 @@ def extract(
                 progress=progress,
             )
     except (ComplianceAPIError, KeyStoreError) as exc:
-        store.record_sync(key_id, ok=False, error=str(exc))
+        store.record_sync(
+            key_id,
+            ok=False,
+            error=str(exc),
+            interval_start=interval.start,
+            interval_end=interval.end,
+        )
         raise PipelineError(f"sync of key {key_id} for {interval} failed: {exc}") from None
     except Exception as exc:
         # Neither the API nor the key (a full disk, a bug): still the key's last sync
         # failed, and the cause propagates unchanged.
-        store.record_sync(key_id, ok=False, error=f"{type(exc).__name__}: {exc}")
+        store.record_sync(
+            key_id,
+            ok=False,
+            error=f"{type(exc).__name__}: {exc}",
+            interval_start=interval.start,
+            interval_end=interval.end,
+        )
         raise
-    store.record_sync(key_id, ok=True)
+    store.record_sync(key_id, ok=True, interval_start=interval.start, interval_end=interval.end)
     return _summary(key_id, interval, reports)
 
 
