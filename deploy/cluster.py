@@ -18,6 +18,7 @@ Every server runs in its own process group (deploy.processes); `down` leaves non
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import json
 import os
@@ -59,6 +60,7 @@ HOST_SPECIFIC = frozenset(
         "CLAUDE_COMPLIANCE_HOME",
         "CLAUDE_COMPLIANCE_DBT_PROJECT_DIR",
         "CLAUDE_COMPLIANCE_STATE_DB",
+        "CLAUDE_COMPLIANCE_MASTER_KEY_FILE",
     }
 )
 # Added on this host only: where Airflow lives, the ports, and the auth manager when the FAB
@@ -119,6 +121,8 @@ class HostConfig:
     home: Path
     port: int
     queue: str = "default"
+    master_key_file: Path = REPO / "secrets" / "master_key"
+    """The host file behind compose's `master_key` secret (/run/secrets/master_key there)."""
     tag: str = "local"
     """Tells this launch's workers from any other on the same broker (Celery names are global)."""
     hostname: str = socket.gethostname()
@@ -172,7 +176,12 @@ def host_environment(
     ports: Mapping[str, int],
 ) -> dict[str, str]:
     """A service's environment on this host: the compose settings plus the host's values."""
-    env = {k: v for k, v in base.items() if not k.startswith("AIRFLOW")}
+    # As in the containers, the master key comes only from the `master_key` secret's file.
+    env = {
+        k: v
+        for k, v in base.items()
+        if not k.startswith("AIRFLOW") and k != "CLAUDE_COMPLIANCE_MASTER_KEY"
+    }
     env.update(compose_env)
     env.update(
         {
@@ -194,6 +203,7 @@ def host_environment(
             "CLAUDE_COMPLIANCE_HOME": str(host.home),
             "CLAUDE_COMPLIANCE_DBT_PROJECT_DIR": str(REPO / "dbt_project"),
             "CLAUDE_COMPLIANCE_STATE_DB": host.state_db,
+            "CLAUDE_COMPLIANCE_MASTER_KEY_FILE": str(host.master_key_file),
         }
     )
     if importlib.util.find_spec("asyncpg") is None and host.airflow_db.startswith("postgresql"):
@@ -265,6 +275,16 @@ def up(args: argparse.Namespace) -> int:
     if args.env_file is not None:
         variables.update(read_env_file(args.env_file))
     variables.update(os.environ)
+    secret = variables.get("CLAUDE_COMPLIANCE_MASTER_KEY_SECRET_FILE") or "secrets/master_key"
+    master_key_file = (REPO / secret).resolve()
+    if not master_key_file.exists():
+        print(
+            f"error: the master key secret {master_key_file} does not exist "
+            "(docs/deploy.md: First deployment)",
+            file=sys.stderr,
+        )
+        return 2
+    host = dataclasses.replace(host, master_key_file=master_key_file)
     started_at = time.monotonic()
     try:
         environments = compose_environments(variables)

@@ -130,6 +130,11 @@ def test_two_celery_workers_share_the_runs_and_publish_the_single_machine_wareho
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
         }
     )
+    # The master key reaches the services as compose's `master_key` secret: a file.
+    secret = tmp_path / "master_key"
+    secret.write_text(variables["CLAUDE_COMPLIANCE_MASTER_KEY"] + "\n")
+    secret.chmod(0o600)
+    variables["CLAUDE_COMPLIANCE_MASTER_KEY_SECRET_FILE"] = str(secret)
     env_file = tmp_path / "cluster.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in variables.items()))
 

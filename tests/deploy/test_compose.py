@@ -172,7 +172,7 @@ def test_every_airflow_component_shares_one_configuration(compose: dict[str, Any
         "AIRFLOW__CORE__PLUGINS_FOLDER",
         "CLAUDE_COMPLIANCE_HOME",
         "CLAUDE_COMPLIANCE_STATE_DB",
-        "CLAUDE_COMPLIANCE_MASTER_KEY",
+        "CLAUDE_COMPLIANCE_MASTER_KEY_FILE",
         "CLAUDE_COMPLIANCE_FINGERPRINT_KEY",
     ]
     envs = {
@@ -189,7 +189,7 @@ def test_every_airflow_component_shares_one_configuration(compose: dict[str, Any
     dashboard = service_environment(compose, "dashboard")
     for key in (
         "CLAUDE_COMPLIANCE_STATE_DB",
-        "CLAUDE_COMPLIANCE_MASTER_KEY",
+        "CLAUDE_COMPLIANCE_MASTER_KEY_FILE",
         "CLAUDE_COMPLIANCE_HOME",
     ):
         assert dashboard[key] == scheduler[key], key
@@ -237,21 +237,35 @@ def test_required_secrets_fail_with_the_files_message() -> None:
     with pytest.raises(InterpolationError, match=r"set AIRFLOW__API_AUTH__JWT_SECRET in \.env"):
         load(env)
     env = operator_env()
-    env["CLAUDE_COMPLIANCE_MASTER_KEY"] = ""
-    with pytest.raises(InterpolationError, match="CLAUDE_COMPLIANCE_MASTER_KEY"):
+    env["CLAUDE_COMPLIANCE_FINGERPRINT_KEY"] = ""
+    with pytest.raises(InterpolationError, match="CLAUDE_COMPLIANCE_FINGERPRINT_KEY"):
         load(env)
+
+
+def test_the_master_key_is_a_docker_secret_never_a_variable(compose: dict[str, Any]) -> None:
+    """Issue 5: docker-compose passes the master key as a secret."""
+    assert compose["secrets"]["master_key"]["file"] == "./secrets/master_key"
+    for name, service in compose["services"].items():
+        env = service_environment(compose, name)
+        assert "CLAUDE_COMPLIANCE_MASTER_KEY" not in env, name
+        if "CLAUDE_COMPLIANCE_MASTER_KEY_FILE" in env:
+            assert env["CLAUDE_COMPLIANCE_MASTER_KEY_FILE"] == "/run/secrets/master_key"
+            assert "master_key" in service["secrets"], name
+    for name in (*AIRFLOW_COMPONENTS, "airflow-init", "dashboard"):
+        assert "master_key" in compose["services"][name]["secrets"], name
 
 
 def test_every_compose_variable_is_documented_in_env_example() -> None:
     used = variables_in(yaml.safe_load(COMPOSE_FILE.read_text()))
-    assert "CLAUDE_COMPLIANCE_MASTER_KEY" in used and "AIRFLOW_UID" in used
+    assert "CLAUDE_COMPLIANCE_MASTER_KEY_SECRET_FILE" in used and "AIRFLOW_UID" in used
     documented = set(read_env_file(ENV_EXAMPLE))
     assert sorted(used - documented) == []
 
 
 def test_secrets_are_never_given_a_default_in_the_compose_file() -> None:
     text = COMPOSE_FILE.read_text()
-    for name in SECRETS:
+    # The master key is not a variable of the compose file: it is the `master_key` secret.
+    for name in sorted(set(SECRETS) - {"CLAUDE_COMPLIANCE_MASTER_KEY"}):
         for match in re.finditer(r"\$\{" + name + r"(?P<op>:?[-?+])?", text):
             assert match["op"] in (":?", None), f"{name} must be required, not defaulted"
         assert "${" + name + ":?" in text, f"{name} is not required by the compose file"
