@@ -76,9 +76,9 @@ class Settings:
             file_size_cap_bytes=_positive_int(
                 env, "CLAUDE_COMPLIANCE_FILE_SIZE_CAP_BYTES", 10 * 1024 * 1024
             ),
-            request_timeout_s=_positive_float(env, "CLAUDE_COMPLIANCE_REQUEST_TIMEOUT_S", 60.0),
-            activity_lag_s=_positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
-            activity_overlap_s=_positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
+            request_timeout_s=positive_float(env, "CLAUDE_COMPLIANCE_REQUEST_TIMEOUT_S", 60.0),
+            activity_lag_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
+            activity_overlap_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
             lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
         )
 
@@ -107,7 +107,8 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+def positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number from the environment, `default` when unset or empty."""
     raw = env.get(name)
     if not raw:
         return default

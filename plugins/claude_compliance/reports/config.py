@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from claude_compliance.settings import SettingsError
+from claude_compliance.settings import SettingsError, positive_float
 from scanners.model import Severity
 
 DEFAULT_DASHBOARD_URL = "http://localhost:8050"
@@ -72,7 +72,7 @@ class AlertConfig:
             email_to=_addresses(env, "CLAUDE_COMPLIANCE_ALERT_EMAIL_TO"),
             smtp_conn_id=env.get("CLAUDE_COMPLIANCE_SMTP_CONN_ID") or DEFAULT_SMTP_CONN_ID,
             dashboard_url=dashboard_url(env),
-            max_age_hours=_positive_float(env, "CLAUDE_COMPLIANCE_ALERT_MAX_AGE_HOURS", 72.0),
+            max_age_hours=positive_float(env, "CLAUDE_COMPLIANCE_ALERT_MAX_AGE_HOURS", 72.0),
         )
 
 
@@ -166,19 +166,6 @@ def _severity(env: Mapping[str, str], name: str, default: Severity) -> Severity:
     if severity is Severity.NONE:
         raise SettingsError(f"{name} must be CRITICAL, HIGH, MEDIUM or LOW, got {raw!r}")
     return severity
-
-
-def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {value}")
-    return value
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -6,6 +6,10 @@ without the scope for one (e.g. groups) still snapshots the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
 from claude_compliance.api.pagination import PageTokenPaginator
 from claude_compliance.sync import records
 from claude_compliance.sync.context import ExtractContext, Rows, TableReport, Tracker
@@ -25,31 +29,15 @@ def organizations(ctx: ExtractContext) -> tuple[list[TableReport], Rows]:
 
 
 def users(ctx: ExtractContext, org_ids: list[str]) -> tuple[list[TableReport], Rows]:
-    tracker = Tracker(ctx, "users")
-    rows: Rows = []
-    for org_id in org_ids:
-        pages = ctx.client.paginate(
-            f"/v1/compliance/organizations/{org_id}/users", PageTokenPaginator(), {"limit": 1000}
-        )
-        for page in pages:
-            tracker.page(page)
-            rows.extend(records.user_row(r, org_id, ctx.key_id, ctx.synced_at) for r in page.items)
-    tracker.write(rows)
-    return [tracker.report], rows
+    return _per_parent(
+        ctx, "users", org_ids, "/v1/compliance/organizations/{}/users", records.user_row
+    )
 
 
 def roles(ctx: ExtractContext, org_ids: list[str]) -> tuple[list[TableReport], Rows]:
-    tracker = Tracker(ctx, "roles")
-    rows: Rows = []
-    for org_id in org_ids:
-        pages = ctx.client.paginate(
-            f"/v1/compliance/organizations/{org_id}/roles", PageTokenPaginator(), {"limit": 1000}
-        )
-        for page in pages:
-            tracker.page(page)
-            rows.extend(records.role_row(r, org_id, ctx.key_id, ctx.synced_at) for r in page.items)
-    tracker.write(rows)
-    return [tracker.report], rows
+    return _per_parent(
+        ctx, "roles", org_ids, "/v1/compliance/organizations/{}/roles", records.role_row
+    )
 
 
 def groups(ctx: ExtractContext) -> tuple[list[TableReport], Rows]:
@@ -63,19 +51,9 @@ def groups(ctx: ExtractContext) -> tuple[list[TableReport], Rows]:
 
 
 def group_members(ctx: ExtractContext, group_ids: list[str]) -> tuple[list[TableReport], Rows]:
-    tracker = Tracker(ctx, "group_members")
-    rows: Rows = []
-    for group_id in group_ids:
-        pages = ctx.client.paginate(
-            f"/v1/compliance/groups/{group_id}/members", PageTokenPaginator(), {"limit": 1000}
-        )
-        for page in pages:
-            tracker.page(page)
-            rows.extend(
-                records.member_row(r, group_id, ctx.key_id, ctx.synced_at) for r in page.items
-            )
-    tracker.write(rows)
-    return [tracker.report], rows
+    return _per_parent(
+        ctx, "group_members", group_ids, "/v1/compliance/groups/{}/members", records.member_row
+    )
 
 
 def settings(ctx: ExtractContext, org_ids: list[str]) -> tuple[list[TableReport], Rows]:
@@ -85,5 +63,24 @@ def settings(ctx: ExtractContext, org_ids: list[str]) -> tuple[list[TableReport]
         page = ctx.client.get_json(f"/v1/compliance/organizations/{org_id}/settings")
         tracker.call(page.attempts, page.request_id)
         rows.append(records.settings_row(page.body, org_id, ctx.key_id, ctx.synced_at))
+    tracker.write(rows)
+    return [tracker.report], rows
+
+
+def _per_parent(
+    ctx: ExtractContext,
+    table: str,
+    parent_ids: list[str],
+    path: str,
+    to_row: Callable[[Mapping[str, Any], str, str, datetime], dict[str, Any]],
+) -> tuple[list[TableReport], Rows]:
+    """Walk one page-token listing per parent (an organization, a group) into one table."""
+    tracker = Tracker(ctx, table)
+    rows: Rows = []
+    for parent_id in parent_ids:
+        pages = ctx.client.paginate(path.format(parent_id), PageTokenPaginator(), {"limit": 1000})
+        for page in pages:
+            tracker.page(page)
+            rows.extend(to_row(r, parent_id, ctx.key_id, ctx.synced_at) for r in page.items)
     tracker.write(rows)
     return [tracker.report], rows
