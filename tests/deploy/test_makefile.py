@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -13,8 +14,17 @@ from deploy.compose import REPO
 def dry_run(*args: str) -> list[str]:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    # Under `make test` the outer make's MAKEFLAGS/MAKELEVEL would add "Entering directory"
+    # lines; the dry run must read as an operator's own `make -n`.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     proc = subprocess.run(
-        ["make", "-n", *args], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+        ["make", "--no-print-directory", "-n", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return proc.stdout.strip().splitlines()
 
