@@ -36,6 +36,7 @@ import yaml
 from deploy import processes
 from deploy.airflow_api import is_healthy
 from deploy.compose import AIRFLOW_SERVICES, COMPOSE_FILE, REPO, interpolate, read_env_file
+from deploy.local import Layout as LocalLayout
 from deploy.local import bin_dir, run_init, tail
 
 SIMPLE_AUTH_MANAGER = (
@@ -86,29 +87,13 @@ _RECEIVED = re.compile(r"Task (?P<task>[\w.]+)\[(?P<id>[0-9a-f-]{36})\] received
 
 
 @dataclass(frozen=True, slots=True)
-class Layout:
-    state_dir: Path
-
-    @property
-    def airflow_home(self) -> Path:
-        return self.state_dir / "airflow"
-
-    @property
-    def run_dir(self) -> Path:
-        return self.state_dir / "run"
-
-    @property
-    def log_dir(self) -> Path:
-        return self.state_dir / "logs"
+class Layout(LocalLayout):
+    """The local deployment's layout, plus the record of what `up` was given."""
 
     @property
     def config_file(self) -> Path:
         """What `up` was given, for `spread` and `down`."""
         return self.state_dir / "cluster.json"
-
-    @property
-    def password_file(self) -> Path:
-        return self.airflow_home / "simple_auth_manager_passwords.json.generated"
 
 
 @dataclass(frozen=True, slots=True)
