@@ -137,26 +137,46 @@ def wait_until(
         time.sleep(interval_s)
 
 
-def stop_all(run_dir: Path, *, grace_s: float = 30.0) -> list[str]:
-    """SIGTERM every recorded group, SIGKILL what is left after `grace_s`, then the strays.
+def stop_all(
+    run_dir: Path,
+    *,
+    grace_s: float = 30.0,
+    leader_signals: Mapping[str, signal.Signals] | None = None,
+) -> list[str]:
+    """Stop every recorded group: SIGKILL what is left after `grace_s`, then the strays.
 
-    Returns one line per server saying how it ended. Raises LaunchError if any process of
-    this launch survives.
+    A group named in `leader_signals` is stopped through its leader alone, with that signal,
+    so a supervisor (Airflow standalone on SIGINT) stops its children in order while it still
+    reads their output; what it leaves behind gets SIGTERM once it has exited or half the
+    grace has passed. Every other group gets SIGTERM at once. Returns one line per server
+    saying how it ended, naming any process that had to be killed. Raises LaunchError if any
+    process of this launch survives.
     """
     if not run_dir.exists():
         return []
     report = []
     groups = {p.stem: int(p.read_text()) for p in sorted(run_dir.glob("*.pid"))}
-    for pgid in groups.values():
-        _signal_group(pgid, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
+    through_leader = {n: s for n, s in (leader_signals or {}).items() if n in groups}
+    for name, pgid in groups.items():
+        if name in through_leader:
+            _signal_pid(pgid, through_leader[name])
+        else:
+            _signal_group(pgid, signal.SIGTERM)
+    started = time.monotonic()
+    deadline = started + grace_s
     while time.monotonic() < deadline and any(group_members(g) for g in groups.values()):
+        for name in list(through_leader):
+            members = group_members(groups[name])
+            if groups[name] not in members or time.monotonic() - started > grace_s / 2:
+                _signal_group(groups[name], signal.SIGTERM)
+                del through_leader[name]
         time.sleep(0.5)
     for name, pgid in groups.items():
         left = group_members(pgid)
         if left:
+            who = ", ".join(_describe(pid) for pid in left)
             _signal_group(pgid, signal.SIGKILL)
-            report.append(f"{name}: killed {len(left)} process(es) after {grace_s:.0f}s")
+            report.append(f"{name}: killed {len(left)} process(es) after {grace_s:.0f}s: {who}")
         else:
             report.append(f"{name}: stopped")
     # SIGKILL is delivered asynchronously: let the groups empty before looking for strays.
@@ -182,6 +202,15 @@ def stop_all(run_dir: Path, *, grace_s: float = 30.0) -> list[str]:
     for pid_path in run_dir.glob("*.pid"):
         pid_path.unlink()
     return report
+
+
+def _describe(pid: int) -> str:
+    """`pid command…` for a report line; the command shortened, as ps shows it."""
+    try:
+        command = " ".join(psutil.Process(pid).cmdline()) or psutil.Process(pid).name()
+    except psutil.Error:
+        command = "?"
+    return f"{pid} {command[:60].strip()}"
 
 
 def _wait_gone(members: Callable[[], list[int]], timeout_s: float) -> None:

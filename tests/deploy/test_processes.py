@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -54,12 +55,62 @@ def test_stop_all_ends_the_group_and_the_strays(tmp_path: Path) -> None:
     report = processes.stop_all(run_dir, grace_s=1.0)
 
     assert "polite: stopped" in report
-    assert "stubborn: killed 2 process(es) after 1s" in report
+    killed = [line for line in report if line.startswith("stubborn: ")]
+    assert killed and killed[0].startswith("stubborn: killed 2 process(es) after 1s: "), report
+    assert "bash -c" in killed[0] and "sleep 300" in killed[0], "the report names the processes"
     assert "strays outside the groups: ended 1" in report
     assert live_processes_of_launch(launch) == []
     assert processes.group_members(started.pgid) == []
     assert list(run_dir.glob("*.pid")) == []
     assert processes.stop_all(run_dir) == []
+
+
+# A supervisor that stops its child itself on SIGINT and says so; the child, started in the
+# background by a non-interactive shell, ignores SIGINT, so only the supervisor can stop it.
+SUPERVISOR = """
+sleep 300 &
+child=$!
+trap 'echo draining; kill -TERM $child; wait $child; echo drained; exit 0' INT
+echo started
+wait
+"""
+# A supervisor that leaves on SIGINT without its child.
+DESERTER = """
+sleep 302 &
+trap 'echo leaving; exit 0' INT
+echo started
+wait
+"""
+
+
+def test_a_leader_signal_lets_the_supervisor_stop_its_children_and_ends_what_it_leaves(
+    tmp_path: Path,
+) -> None:
+    run_dir, log_dir = tmp_path / "run", tmp_path / "logs"
+    env = {"PATH": os.environ["PATH"]}
+    supervisor = processes.start("supervisor", ["bash", "-c", SUPERVISOR], env, run_dir, log_dir)
+    deserter = processes.start("deserter", ["bash", "-c", DESERTER], env, run_dir, log_dir)
+    for started in (supervisor, deserter):
+        wait_for_log(started.log_path, "started")
+        processes.wait_until(
+            lambda pgid=started.pgid: len(processes.group_members(pgid)) == 2,
+            timeout_s=10,
+            what="the child",
+            interval_s=0.1,
+        )
+    signals = {"supervisor": signal.SIGINT, "deserter": signal.SIGINT, "absent": signal.SIGINT}
+
+    began = time.monotonic()
+    report = processes.stop_all(run_dir, grace_s=30.0, leader_signals=signals)
+
+    # Neither waited for the half-grace SIGTERM or the SIGKILL: the supervisor drained its
+    # child, and what the deserter left got SIGTERM as soon as the deserter was gone.
+    assert time.monotonic() - began < 10
+    assert report == ["deserter: stopped", "supervisor: stopped"]
+    assert "draining" in supervisor.log_path.read_text()
+    assert "drained" in supervisor.log_path.read_text()
+    assert "leaving" in deserter.log_path.read_text()
+    assert live_processes_of_launch(processes.launch_id(run_dir)) == []
 
 
 def test_wait_until_is_bounded_and_notices_a_dead_server(tmp_path: Path) -> None:
