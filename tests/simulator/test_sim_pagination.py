@@ -7,8 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claude_compliance.simulator import SimConfig, Simulator
+from claude_compliance.simulator.pagination import cursor_page, window_page
+from claude_compliance.simulator.query import TimeRange
 
 from .conftest import SMALL, make_client
 
@@ -196,3 +200,75 @@ def test_large_configuration_pages_through_everything() -> None:
             client, BASE + "/apps/chats", {"limit": 1000, "order_by": "updated_at"}
         )
     assert len(walked) == len(sim.data.chats) == len({c["id"] for c in walked})
+
+
+# --- the bisecting page equals the plain one ------------------------------------------------
+
+BASE_TIME = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+minutes = st.integers(min_value=0, max_value=40)
+bound = st.one_of(st.none(), minutes.map(lambda m: BASE_TIME + dt.timedelta(minutes=m)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stamps=st.lists(minutes, max_size=60),
+    window=st.builds(TimeRange, gte=bound, gt=bound, lte=bound, lt=bound),
+    descending=st.booleans(),
+    after_at=st.one_of(st.none(), st.tuples(minutes, st.integers(0, 70))),
+    limit=st.one_of(st.none(), st.integers(1, 7)),
+    dropped=st.sets(st.integers(0, 70)),
+)
+def test_window_page_returns_what_cursor_page_returns_over_the_filtered_listing(
+    stamps: list[int],
+    window: TimeRange,
+    descending: bool,
+    after_at: tuple[int, int] | None,
+    limit: int | None,
+    dropped: set[int],
+) -> None:
+    # Records share timestamps (ties broken by id), as the simulator's often do.
+    records = sorted(
+        ((BASE_TIME + dt.timedelta(minutes=m), f"r{i:02d}") for i, m in enumerate(stamps)),
+    )
+    after = (
+        None
+        if after_at is None
+        else (BASE_TIME + dt.timedelta(minutes=after_at[0]), f"r{after_at[1]:02d}")
+    )
+
+    def keep(record: tuple[dt.datetime, str]) -> bool:
+        return window.contains(record[0]) and int(record[1][1:]) not in dropped
+
+    expected = cursor_page(
+        [r for r in records if keep(r)],
+        lambda r: r,
+        descending=descending,
+        after=after,
+        limit=limit,
+    )
+    got = window_page(
+        records,
+        lambda r: r,
+        keep,
+        window=window,
+        descending=descending,
+        after=after,
+        limit=limit,
+    )
+    assert got == expected
+
+
+def test_a_page_deep_in_a_large_feed_tests_only_the_records_it_returns() -> None:
+    records = [(BASE_TIME + dt.timedelta(seconds=s), f"r{s:07d}") for s in range(200_000)]
+    tested: list[tuple[dt.datetime, str]] = []
+
+    def keep(record: tuple[dt.datetime, str]) -> bool:
+        tested.append(record)
+        return True
+
+    window = TimeRange(gte=records[150_000][0], lt=records[160_000][0])
+    page = window_page(
+        records, lambda r: r, keep, window=window, descending=False, after=records[155_000], limit=5
+    )
+    assert page.items == records[155_001:155_006] and page.has_more
+    assert tested == records[155_001:155_007]

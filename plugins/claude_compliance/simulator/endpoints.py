@@ -36,6 +36,7 @@ from .pagination import (
     encode_token,
     key_token,
     parse_key_token,
+    window_page,
 )
 from .query import Query, range_params
 
@@ -346,15 +347,25 @@ class Endpoints:
                 return False
             return orgs is None or a.organization_uuid is None or a.organization_uuid in orgs
 
-        records = [a for a in self.feed.visible(call.now) if keep(a)]
-        page = cursor_page(
-            records,
-            lambda a: a.sort_key,
-            descending=order == "desc",
-            after=after,
-            before=before,
-            limit=limit,
-        )
+        visible = self.feed.visible(call.now)
+        if before is None:
+            page = window_page(
+                visible,
+                lambda a: a.sort_key,
+                keep,
+                window=window,
+                descending=order == "desc",
+                after=after,
+                limit=limit,
+            )
+        else:
+            page = cursor_page(
+                [a for a in visible if keep(a)],
+                lambda a: a.sort_key,
+                descending=order == "desc",
+                before=before,
+                limit=limit,
+            )
         body: dict[str, object] = {"data": [render.activity(a) for a in page.items]}
         body.update(_ordered_cursors(page, activity_token))
         return Response(200, body)
@@ -438,14 +449,15 @@ class Endpoints:
 
         key: Callable[[Chat], SortKey] = _updated_key if order_by == "updated_at" else _created_key
         source = self.chats_by_updated if order_by == "updated_at" else self.data.chats
-        page = cursor_page(
-            [c for c in source if keep(c)],
-            key,
-            descending=False,
-            after=after,
-            before=before,
-            limit=limit,
-        )
+        if before is None:
+            window = updated if order_by == "updated_at" else created
+            page = window_page(
+                source, key, keep, window=window, descending=False, after=after, limit=limit
+            )
+        else:
+            page = cursor_page(
+                [c for c in source if keep(c)], key, descending=False, before=before, limit=limit
+            )
         body: dict[str, object] = {"data": [render.chat(self.data, c) for c in page.items]}
         body.update(_ordered_cursors(page, lambda c: key_token(bound, key(c))))
         return Response(200, body)

@@ -16,6 +16,7 @@ class ActivityFeed:
         self, history: list[Activity], lag_s: float = 0.0, visibility_lag_s: float = 0.0
     ) -> None:
         self._records = sorted(history, key=lambda a: a.sort_key)
+        self._by_id = {a.id: a for a in self._records}
         self._lag = dt.timedelta(seconds=lag_s)
         self._visibility_lag = dt.timedelta(seconds=visibility_lag_s)
         self._lock = threading.Lock()
@@ -23,23 +24,32 @@ class ActivityFeed:
     def append(self, record: Activity) -> None:
         with self._lock:
             bisect.insort(self._records, record, key=lambda a: a.sort_key)
+            self._by_id[record.id] = record
 
     def visible(self, now: dt.datetime) -> list[Activity]:
         """Everything queryable at ``now``, ascending."""
         with self._lock:
-            records = list(self._records)
-        if self._visibility_lag:
-            horizon = now - self._visibility_lag
-            records = [a for a in records if a.created_at <= horizon]
+            records = self._records
+            if self._visibility_lag:
+                horizon = now - self._visibility_lag
+                records = records[: bisect.bisect_right(records, horizon, key=_created_at)]
+            else:
+                records = list(records)
         if not self._lag:
             return records
-        cutoff = now - self._lag
-        return [a for a in records if a.type != "compliance_api_accessed" or a.created_at <= cutoff]
+        # Only the newest records can still be hidden: those after the cutoff.
+        settled = bisect.bisect_right(records, now - self._lag, key=_created_at)
+        recent = [a for a in records[settled:] if a.type != "compliance_api_accessed"]
+        return records[:settled] + recent
 
     def find(self, activity_id: str) -> Activity | None:
         with self._lock:
-            return next((a for a in self._records if a.id == activity_id), None)
+            return self._by_id.get(activity_id)
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._records)
+
+
+def _created_at(record: Activity) -> dt.datetime:
+    return record.created_at

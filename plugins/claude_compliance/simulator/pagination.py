@@ -10,10 +10,13 @@ import base64
 import binascii
 import bisect
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from .query import TimeRange
 
 T = TypeVar("T")
 SortKey = tuple[dt.datetime, str]
@@ -98,3 +101,41 @@ def cursor_page(
     ordered = list(reversed(records)) if descending else list(records)
     page = ordered if limit is None else ordered[:limit]
     return Page(page, len(ordered) > len(page))
+
+
+def window_page(
+    records: Sequence[T],
+    key: Callable[[T], SortKey],
+    keep: Callable[[T], bool],
+    *,
+    window: TimeRange,
+    descending: bool,
+    after: SortKey | None = None,
+    limit: int | None = None,
+) -> Page[T]:
+    """``cursor_page`` over the records ``keep`` accepts, without visiting the whole listing.
+
+    ``records`` are sorted ascending by ``key``, whose time is the field ``window`` bounds:
+    the window and the cursor are found by bisection, and only the records from there up
+    to one past the page are tested with ``keep``. So a page costs what it returns, not
+    the size of the organization.
+    """
+    lo, hi = 0, len(records)
+    if window.gte is not None:
+        lo = max(lo, bisect.bisect_left(records, window.gte, key=lambda r: key(r)[0]))
+    if window.gt is not None:
+        lo = max(lo, bisect.bisect_right(records, window.gt, key=lambda r: key(r)[0]))
+    if window.lte is not None:
+        hi = min(hi, bisect.bisect_right(records, window.lte, key=lambda r: key(r)[0]))
+    if window.lt is not None:
+        hi = min(hi, bisect.bisect_left(records, window.lt, key=lambda r: key(r)[0]))
+    if after is not None and descending:
+        hi = min(hi, bisect.bisect_left(records, after, key=key))
+    elif after is not None:
+        lo = max(lo, bisect.bisect_right(records, after, key=key))
+    indexes = range(hi - 1, lo - 1, -1) if descending else range(lo, hi)
+    kept = (records[i] for i in indexes if keep(records[i]))
+    if limit is None:
+        return Page(list(kept), False)
+    found = list(itertools.islice(kept, limit + 1))
+    return Page(found[:limit], len(found) > limit)
