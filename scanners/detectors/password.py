@@ -69,7 +69,14 @@ _NATURAL = (
     r"(?:(?:(?:is|was|has been|have been|will be) (?:changed|set|reset|updated) to|"
     r"(?:changed|set|reset|updated) to|is now|is still|is|was|will be|should be|"
     r"está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)(?:[ \t]*[:=])?[ \t]+))"
-    r"[\"'`“‘«]?(?P<value>[^\s\"'`”’»]{1,128})"
+    r"[\"'`“‘«„]?(?P<value>[^\s\"'`”’»“]{1,128})"
+)
+# German names the password and gives it later in the sentence: "mein Kennwort habe ich
+# vergessen, es lautet X", "das WLAN-Passwort für Gäste lautet X". "lautet" ("reads") only
+# ever introduces the value, so the words between may be anything but a sentence end.
+_LAUTET = (
+    r"(?i:\b(?:" + _NL_WORDS + r")\b[^.!?\n]{0,60}?[ \t,]lautet(?:[ \t]*:)?[ \t]+)"
+    r"[\"'`“‘«„]?(?P<value>[^\s\"'`”’»“]{1,128})"
 )
 _CJK = (
     r"(?:パスワード|密码|密碼|비밀번호)[ \t]*(?:は|是|为|為|:|：|=|는|은)?[ \t]*"
@@ -234,6 +241,7 @@ DETECTOR = Detector(
         Pattern(name="pgpass", regex=_PGPASS, confidence=0.75),
         Pattern(name="registry-login", regex=_REGISTRY_LOGIN, confidence=0.85),
         Pattern(name="natural", regex=_NATURAL, confidence=0.8),
+        Pattern(name="lautet", regex=_LAUTET, confidence=0.8),
         Pattern(name="cjk", regex=_CJK, confidence=0.8),
         Pattern(name="login", regex=_LOGIN, confidence=0.7),
     ),
@@ -262,6 +270,8 @@ DETECTOR = Detector(
         "login is admin / Adm1n!2024",
         "mi contraseña es Perro123",
         "mein Passwort ist Sonne2023!",
+        "Ich habe mein Kennwort vergessen, es lautet Blume!2024",
+        "Das WLAN-Passwort für Gäste lautet „Sommer#77“",
         "mon mot de passe est Chat_2024",
         "minha senha é Gato1234",
         "パスワードは abc12345 です",
@@ -293,5 +303,8 @@ DETECTOR = Detector(
         "the password is stored in the vault",
         "login is required / optional",
         "mysql -u root -p mydb",
+        "Wie lautet das Passwort für den Server?",
+        "Passwort vergessen? Die Hotline lautet 0800 123456",
+        "das Passwort lautet nicht mehr so",
     ),
 )

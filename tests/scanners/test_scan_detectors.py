@@ -87,3 +87,20 @@ def test_prefilter_form_is_a_superset(pattern: Pattern) -> None:
     for text in _example_texts():
         if exact.search(text) is not None:
             assert loose.search(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Ich habe mein Kennwort vergessen, es lautet Blume!2024", "Blume!2024"),
+        ("Das WLAN-Passwort für Gäste lautet „Sommer#77“ – bis Freitag", "Sommer#77"),
+        ("mein Passwort ist „Sonne2023!“.", "Sonne2023!"),
+        ("my password is “Tr0ub4dor” for now", "Tr0ub4dor"),
+        ("mon mot de passe est «Chat_2024»", "Chat_2024"),
+    ],
+)
+def test_a_password_in_a_sentence_is_the_value_without_its_quotes(
+    engine: Engine, text: str, value: str
+) -> None:
+    found = [text[f.start : f.end] for f in engine.scan(text) if f.category.value == "password"]
+    assert found == [value]
