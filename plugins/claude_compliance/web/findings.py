@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from claude_compliance.state.triage import TriageStatus, TriageTables
+from claude_compliance.web.warehouse import records
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 SOURCES = (
@@ -407,8 +408,7 @@ def search(cursor: duckdb.DuckDBPyConnection, f: FindingFilter, marks: pa.Table)
         f"{_where(_visible(sql, f.suppressed))} order by {_order(f)} limit ? offset ?",
         [*sql.params, f.per_page, (page - 1) * f.per_page],
     )
-    names = [d[0] for d in cursor.description or []]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = records(cursor)
     return Page(rows=rows, total=total, suppressed=hidden, page=page, per_page=f.per_page)
 
 

@@ -34,6 +34,12 @@ MARTS = (
 )
 
 
+def records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of the cursor's last result, each as a dict keyed by column name."""
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 class WarehouseMissing(RuntimeError):
     """No published warehouse yet (no successful run)."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -15,6 +16,7 @@ from claude_compliance.web.auth import AnalystSession
 from claude_compliance.web.context import WebContext, ctx
 from claude_compliance.web.render import render
 from claude_compliance.web.routes.overview import _organizations
+from claude_compliance.web.warehouse import records
 
 router = APIRouter()
 PER_PAGE = 100
@@ -54,6 +56,25 @@ def _day(value: str | None) -> date | None:
 
 def _page_number(value: int) -> int:
     return max(1, min(value, 1_000_000))
+
+
+def _paged(
+    cursor: duckdb.DuckDBPyConnection,
+    source: str,
+    clause: str,
+    params: list[Any],
+    *,
+    columns: str,
+    order: str,
+    page: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many rows of `source` match `clause`, and the `page`-th page of them."""
+    total = cursor.execute(f"select count(*) from {source} where {clause}", params).fetchall()  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
+    cursor.execute(
+        f"select {columns} from {source} where {clause} order by {order} limit ? offset ?",  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
+        [*params, PER_PAGE, (page - 1) * PER_PAGE],
+    )
+    return int(total[0][0]), records(cursor)
 
 
 def _title(context: WebContext, text: Any) -> str:
@@ -102,20 +123,16 @@ def activity_page(
     page = _page_number(page)
     clause = " and ".join(where)
     with context.warehouse.cursor() as cursor:
-        total = int(
-            cursor.execute(f"select count(*) from activities a where {clause}", params).fetchall()[  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-                0
-            ][0]
+        total, rows = _paged(
+            cursor,
+            "activities a",
+            clause,
+            params,
+            columns="a.activity_id, a.created_at, a.activity_type, a.organization_uuid, "
+            "a.actor_type, a.actor_user_id, a.actor_email, a.chat_id, a.project_id, a.file_id",
+            order="a.created_at desc, a.activity_id",
+            page=page,
         )
-        cursor.execute(
-            "select a.activity_id, a.created_at, a.activity_type, a.organization_uuid, "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-            "a.actor_type, a.actor_user_id, a.actor_email, a.chat_id, a.project_id, a.file_id "
-            f"from activities a where {clause} order by a.created_at desc, a.activity_id "
-            "limit ? offset ?",
-            [*params, PER_PAGE, (page - 1) * PER_PAGE],
-        )
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
         types = context.warehouse.memo(
             "activity_types",
             lambda: [
@@ -177,17 +194,16 @@ def directory_page(
             "select organization_uuid, organization_name, user_count, created_at "
             "from organizations order by organization_name"
         ).fetchall()
-        total = int(
-            cursor.execute(f"select count(*) from users u where {clause}", params).fetchall()[0][0]  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
+        total, users = _paged(
+            cursor,
+            "users u",
+            clause,
+            params,
+            columns="u.user_id, u.organization_uuid, u.user_email, u.full_name, "
+            "u.organization_role, u.joined_at",
+            order="u.user_email",
+            page=page,
         )
-        cursor.execute(
-            "select u.user_id, u.organization_uuid, u.user_email, u.full_name, "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-            "u.organization_role, u.joined_at from users u "
-            f"where {clause} order by u.user_email limit ? offset ?",
-            [*params, PER_PAGE, (page - 1) * PER_PAGE],
-        )
-        names = [d[0] for d in cursor.description or []]
-        users = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     return render(
         request,
         "directory.html",
@@ -248,25 +264,22 @@ def _listing(
     page = _page_number(page)
     clause = " and ".join(where)
     with context.warehouse.cursor() as cursor:
-        total = int(
-            cursor.execute(f"select count(*) from {table} t where {clause}", params).fetchall()[0][  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-                0
-            ]
-        )
         counts = (
             f"(select count(*) from findings f where f.{id_col} = t.{id_col})"  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
             if context.warehouse.has("findings")
             else "0"
         )
-        cursor.execute(
-            f"select t.{id_col} as id, t.{name_col} as name, t.key_id, t.organization_uuid, "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
+        total, rows = _paged(
+            cursor,
+            f"{table} t",
+            clause,
+            params,
+            columns=f"t.{id_col} as id, t.{name_col} as name, t.key_id, t.organization_uuid, "
             f"t.user_id, t.user_email, t.created_at, t.updated_at, t.is_deleted, {extra}, "
-            f"{counts} as finding_count from {table} t where {clause} "
-            "order by t.updated_at desc nulls last, id limit ? offset ?",
-            [*params, PER_PAGE, (page - 1) * PER_PAGE],
+            f"{counts} as finding_count",
+            order="t.updated_at desc nulls last, id",
+            page=page,
         )
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:
         row["name"] = _title(context, row["name"])
     orgs = _organizations(request)

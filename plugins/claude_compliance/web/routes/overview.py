@@ -14,6 +14,7 @@ from claude_compliance.web.auth import ViewerSession
 from claude_compliance.web.context import ctx
 from claude_compliance.web.findings import SEVERITIES, SOURCES
 from claude_compliance.web.render import render
+from claude_compliance.web.warehouse import records
 
 router = APIRouter()
 
@@ -123,8 +124,7 @@ def risk_page(
             f"order by {column} {direction} nulls last, user_id limit ? offset ?",
             [*params, per_page, (page - 1) * per_page],
         )
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        rows = records(cursor)
     orgs = dict(_organizations(request))
     for row in rows:
         row["organization_name"] = orgs.get(row["organization_uuid"], row["organization_uuid"])
@@ -164,15 +164,13 @@ def sync_page(request: Request, session: ViewerSession) -> Response:
                 "max(finished_at) as last_finished_at "
                 "from sync_ledger group by 1, 2 order by 1, 2"
             )
-            names = [d[0] for d in cursor.description or []]
-            rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+            rows = records(cursor)
             cursor.execute(
                 "select key_id, resource, interval_start, interval_end, detail, finished_at "
                 "from sync_ledger where status = 'failed' order by finished_at desc nulls last "
                 "limit 50"
             )
-            names = [d[0] for d in cursor.description or []]
-            failures = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+            failures = records(cursor)
     now = datetime.now(UTC)
     for row in rows:
         last = row["last_ok_end"]
