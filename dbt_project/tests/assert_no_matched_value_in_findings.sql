@@ -1,23 +1,15 @@
 -- No matched value reaches the marts: the text under each finding's offsets, read back from
--- the raw lake, never appears in the masked preview the marts carry.
+-- the raw lake, never appears in the masked preview the marts carry. The sources come from
+-- the one registry (`claude_compliance.scan.sources`, through the generated `dlp_sources()`).
 with
 
 inputs as (
 
-    select 'chat_message' as source, message_id as source_id, text
-    from {{ source('compliance_api', 'chat_messages') }}
-    union all
-    select 'chat_file', file_id, content_text
-    from {{ source('compliance_api', 'chat_files') }}
-    union all
-    select 'project_description', project_id, description
-    from {{ source('compliance_api', 'projects') }}
-    union all
-    select 'project_instruction', project_id, instructions
-    from {{ source('compliance_api', 'projects') }}
-    union all
-    select 'project_file', attachment_id, content_text
-    from {{ source('compliance_api', 'project_attachments') }}
+    {% for s in dlp_sources() %}
+    select '{{ s.name }}' as source, {{ s.id_column }} as source_id, {{ s.text_column }} as text
+    from {{ source('compliance_api', s.table) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

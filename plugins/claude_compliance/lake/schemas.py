@@ -10,6 +10,8 @@ import pyarrow as pa
 
 TS = pa.timestamp("us", tz="UTC")
 
+SEGMENTS = pa.list_(pa.struct([pa.field("start", pa.int64()), pa.field("location", pa.string())]))
+
 _COMMON = [pa.field("key_id", pa.string(), nullable=False), pa.field("synced_at", TS)]
 
 RAW: dict[str, pa.Schema] = {
@@ -98,6 +100,13 @@ RAW: dict[str, pa.Schema] = {
             pa.field("created_at", TS),
             pa.field("content_text", pa.string()),
             pa.field("skipped_reason", pa.string()),
+            # What the bytes are (text, pdf, docx, …) and what read them: a file is judged by
+            # its content, never by its name or MIME type.
+            pa.field("detected_format", pa.string()),
+            pa.field("extractor", pa.string()),
+            # Where each stretch of content_text came from (page, sheet and cell, slide,
+            # archive member): `start` is a character offset into content_text.
+            pa.field("content_segments", SEGMENTS),
             pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
@@ -135,12 +144,69 @@ RAW: dict[str, pa.Schema] = {
             pa.field("user_id", pa.string()),
             pa.field("content_text", pa.string()),
             pa.field("skipped_reason", pa.string()),
+            # What the bytes are (text, pdf, docx, …) and what read them: a file is judged by
+            # its content, never by its name or MIME type.
+            pa.field("detected_format", pa.string()),
+            pa.field("extractor", pa.string()),
+            # Where each stretch of content_text came from (page, sheet and cell, slide,
+            # archive member): `start` is a character offset into content_text.
+            pa.field("content_segments", SEGMENTS),
             pa.field("tombstone", pa.string()),
             pa.field("raw_json", pa.string()),
             *_COMMON,
         ]
     ),
 }
+
+# Claude Code and Cowork sessions (spec §5.8 local, §5.9 remote), one table for both kinds.
+RAW["sessions"] = pa.schema(
+    [
+        pa.field("session_id", pa.string(), nullable=False),
+        # local (clls_…) or remote (cse_…)
+        pa.field("session_kind", pa.string(), nullable=False),
+        pa.field("organization_uuid", pa.string()),
+        pa.field("user_id", pa.string()),
+        pa.field("user_email", pa.string()),
+        pa.field("product_surface", pa.string()),
+        pa.field("status", pa.string()),
+        pa.field("agent_id", pa.string()),
+        pa.field("started_by_user_id", pa.string()),
+        pa.field("project_id", pa.string()),
+        pa.field("workspace_id", pa.string()),
+        pa.field("created_at", TS),
+        pa.field("updated_at", TS),
+        pa.field("is_truncated", pa.bool_()),
+        pa.field("tombstone", pa.string()),
+        pa.field("raw_json", pa.string()),
+        *_COMMON,
+    ]
+)
+RAW["session_messages"] = pa.schema(
+    [
+        pa.field("message_id", pa.string(), nullable=False),
+        pa.field("session_id", pa.string(), nullable=False),
+        pa.field("session_kind", pa.string(), nullable=False),
+        pa.field("role", pa.string()),
+        pa.field("created_at", TS),
+        # Position in the server's order of the transcript walk: messages of one inference
+        # call share a timestamp, and remote commit times may tie or invert.
+        pa.field("seq", pa.int64()),
+        pa.field("model", pa.string()),
+        # null (verified), content_unavailable, client_asserted, synthetic_marker, or a new one
+        pa.field("provenance_type", pa.string()),
+        pa.field("provenance_reason", pa.string()),
+        pa.field("is_content_unavailable", pa.bool_()),
+        pa.field("sent_by_user_id", pa.string()),
+        # text blocks and the text of tool_result blocks, in server order, joined by "\n":
+        # for user-role messages, the scanned input.
+        pa.field("text", pa.string()),
+        # Whether the server cut any block (even at its maximum size).
+        pa.field("is_truncated", pa.bool_()),
+        pa.field("tombstone", pa.string()),
+        pa.field("raw_json", pa.string()),
+        *_COMMON,
+    ]
+)
 
 # Directory snapshots beyond organizations and users.
 RAW.update(
@@ -242,14 +308,6 @@ LEDGER = pa.schema(
 )
 RAW["sync_ledger"] = LEDGER
 
-SOURCES = (
-    "chat_message",
-    "chat_file",
-    "project_description",
-    "project_instruction",
-    "project_file",
-)
-
 DLP: dict[str, pa.Schema] = {
     "findings": pa.schema(
         [
@@ -262,6 +320,7 @@ DLP: dict[str, pa.Schema] = {
             pa.field("source_id", pa.string(), nullable=False),
             pa.field("chat_id", pa.string()),
             pa.field("project_id", pa.string()),
+            pa.field("session_id", pa.string()),
             pa.field("occurred_at", TS),
             pa.field("detector", pa.string(), nullable=False),
             pa.field("category", pa.string(), nullable=False),
@@ -273,6 +332,8 @@ DLP: dict[str, pa.Schema] = {
             pa.field("confidence", pa.float64()),
             pa.field("ruleset_version", pa.string(), nullable=False),
             pa.field("scanned_at", TS, nullable=False),
+            # page, sheet and cell, slide or archive member, where the document has one
+            pa.field("location", pa.string()),
         ]
     ),
     "scanned_inputs": pa.schema(
@@ -285,11 +346,27 @@ DLP: dict[str, pa.Schema] = {
             pa.field("source_id", pa.string(), nullable=False),
             pa.field("chat_id", pa.string()),
             pa.field("project_id", pa.string()),
+            pa.field("session_id", pa.string()),
             pa.field("occurred_at", TS),
             pa.field("chars", pa.int64(), nullable=False),
             pa.field("max_severity", pa.string(), nullable=False),
             pa.field("finding_count", pa.int64(), nullable=False),
             pa.field("skipped_reason", pa.string()),
+            pa.field("ruleset_version", pa.string(), nullable=False),
+            pa.field("scanned_at", TS, nullable=False),
+            pa.field("detected_format", pa.string()),
+            pa.field("extractor", pa.string()),
+        ]
+    ),
+    # Names shown in listings (chat and project names) with every detected value masked:
+    # the published marts show these, never the raw name.
+    "masked_names": pa.schema(
+        [
+            pa.field("input_id", pa.string(), nullable=False),
+            pa.field("key_id", pa.string(), nullable=False),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("source_id", pa.string(), nullable=False),
+            pa.field("masked_name", pa.string()),
             pa.field("ruleset_version", pa.string(), nullable=False),
             pa.field("scanned_at", TS, nullable=False),
         ]

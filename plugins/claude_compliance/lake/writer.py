@@ -129,10 +129,11 @@ SCHEMA_PARTITION = ("key=_schema", "dt=1970-01-01", "part-schema.parquet")
 
 
 def schema_file(lake_dir: LakeDir, zone: str, table: str, schema: pa.Schema) -> LakeDir:
-    """An empty file with the table's schema, inside the table's folder so globs that read
-    the table always match something; it adds no rows, so it changes no result."""
+    """An empty file with the table's current schema, inside the table's folder so globs that
+    read the table always match something and know every column; it adds no rows."""
     path = lake_dir.joinpath(zone, table, *SCHEMA_PARTITION)
-    if not path.exists():
+    if not path.exists() or not read_table(path).schema.equals(schema):
+        # Rewritten when the schema grows, so readers that union by name see every column.
         write_table_atomic(path, schema.empty_table())
     return path
 

@@ -1,4 +1,4 @@
-"""Scan one key × interval: read the five sources, run the engine, write the DLP partitions.
+"""Scan one key × interval: read every source, run the engine, write the DLP partitions.
 
 Only masked previews and HMAC fingerprints are written; the matched values stay in the raw
 lake where they were found. Inputs stay Arrow columns end to end: Python touches only the
@@ -7,6 +7,7 @@ findings, not the million clean messages around them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,8 @@ from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import DLP
 from claude_compliance.lake.writer import write_interval
 from claude_compliance.scan.inputs import read_inputs, stable_id
-from scanners import Engine, Severity
+from claude_compliance.scan.sources import SOURCES
+from scanners import Engine, Finding, Severity
 
 _WHERE = (
     "key_id",
@@ -29,6 +31,7 @@ _WHERE = (
     "source_id",
     "chat_id",
     "project_id",
+    "session_id",
     "occurred_at",
 )
 
@@ -54,7 +57,8 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
     if hit_rows:
         where = inputs.select([c for c in _WHERE if c != "key_id"]).take(hit_rows).to_pylist()
         input_ids = inputs.column("input_id").take(hit_rows).to_pylist()
-        for row, input_id, context in zip(hit_rows, input_ids, where, strict=True):
+        segments = inputs.column("segments").take(hit_rows).to_pylist()
+        for row, input_id, context, parts in zip(hit_rows, input_ids, where, segments, strict=True):
             for finding in results[row]:
                 finding_rows.append(
                     {
@@ -78,6 +82,8 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
                         "confidence": finding.confidence,
                         "ruleset_version": version,
                         "scanned_at": scanned_at,
+                        # Sheet and member names are user text too: masked like any.
+                        "location": _masked(engine, location_at(parts, finding.start)),
                     }
                 )
 
@@ -99,14 +105,18 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
             "scanned_at": pa.array(
                 [scanned_at] * n, DLP["scanned_inputs"].field("scanned_at").type
             ),
+            "detected_format": inputs.column("detected_format"),
+            "extractor": inputs.column("extractor"),
         }
     ).cast(DLP["scanned_inputs"])
+    names = _masked_names(inputs, results, engine, key_id, version, scanned_at)
 
     # One file set per ruleset version: a rescan with the same rules replaces its own
     # files, a rescan with new rules adds a set beside the old one, so the marts can show
     # the latest scan of each input and what changed between the two latest versions.
     manifest = {"ruleset_version": version, "status": "ok"}
-    for table, rows in (("findings", finding_rows), ("scanned_inputs", scanned)):
+    tables = (("findings", finding_rows), ("scanned_inputs", scanned), ("masked_names", names))
+    for table, rows in tables:
         write_interval(
             lake_dir, "dlp", table, key_id, interval, rows, DLP[table], manifest, variant=version
         )
@@ -117,3 +127,48 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
         chars=int(pc.sum(chars).as_py() or 0),
         ruleset_version=version,
     )
+
+
+def location_at(segments: list[dict[str, Any]] | None, offset: int) -> str | None:
+    """Where in its document the character at `offset` came from (page, sheet and cell,
+    slide, archive member), from the extraction's segments; None for plain inputs."""
+    if not segments:
+        return None
+    starts = [int(part["start"]) for part in segments]
+    index = bisect_right(starts, offset) - 1
+    return str(segments[index]["location"]) if index >= 0 else None
+
+
+def _masked_names(
+    inputs: pa.Table,
+    results: list[list[Finding]],
+    engine: Engine,
+    key_id: str,
+    version: str,
+    scanned_at: datetime,
+) -> list[dict[str, Any]]:
+    """Chat and project names with every detected value masked: what the marts publish."""
+    titles = {s.name for s in SOURCES if s.is_title}
+    sources = inputs.column("source").to_pylist()
+    rows = [i for i, name in enumerate(sources) if name in titles]
+    if not rows:
+        return []
+    picked = inputs.select(["input_id", "source", "source_id", "text"]).take(rows).to_pylist()
+    return [
+        {
+            "input_id": row["input_id"],
+            "key_id": key_id,
+            "source": row["source"],
+            "source_id": row["source_id"],
+            "masked_name": (
+                engine.redact(row["text"], results[i]) if row["text"] is not None else None
+            ),
+            "ruleset_version": version,
+            "scanned_at": scanned_at,
+        }
+        for i, row in zip(rows, picked, strict=True)
+    ]
+
+
+def _masked(engine: Engine, text: str | None) -> str | None:
+    return engine.redact(text) if text else text

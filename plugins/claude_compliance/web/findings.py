@@ -21,17 +21,12 @@ from urllib.parse import urlencode
 import duckdb
 import pyarrow as pa
 
+from claude_compliance.scan.sources import SOURCE_NAMES
 from claude_compliance.state.triage import TriageStatus, TriageTables
 from claude_compliance.web.warehouse import records
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
-SOURCES = (
-    "chat_message",
-    "chat_file",
-    "project_description",
-    "project_instruction",
-    "project_file",
-)
+SOURCES = SOURCE_NAMES
 CATEGORIES = (
     "ssn",
     "credit_card",

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from claude_compliance.lake.fs import LakeDir
+from claude_compliance.scan.sources import SOURCE_NAMES, source
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 
@@ -70,18 +71,25 @@ class LakeReader:
             order="created_at, attachment_id",
         )
 
-    def input_text(self, key_id: str, source: str, source_id: str) -> str | None:
+    def session_messages(self, key_id: str, session_id: str) -> list[dict[str, Any]]:
+        """A session's messages in server order, with their blocks (`raw_json`)."""
+        return self._latest(
+            "session_messages",
+            key_id,
+            "message_id, role, created_at, seq, provenance_type, provenance_reason, "
+            "is_content_unavailable, is_truncated, text, raw_json",
+            "session_id = ?",
+            [session_id],
+            "message_id",
+            order="created_at, seq, message_id",
+        )
+
+    def input_text(self, key_id: str, source_name: str, source_id: str) -> str | None:
         """The scanned text of one input (ARCHITECTURE §1 sources), or None if not found."""
-        spec = {
-            "chat_message": ("chat_messages", "text", "message_id"),
-            "chat_file": ("chat_files", "content_text", "file_id"),
-            "project_description": ("projects", "description", "project_id"),
-            "project_instruction": ("projects", "instructions", "project_id"),
-            "project_file": ("project_attachments", "content_text", "attachment_id"),
-        }.get(source)
-        if spec is None:
+        if source_name not in SOURCE_NAMES:
             return None
-        table, column, id_column = spec
+        spec = source(source_name)
+        table, column, id_column = spec.table, spec.text_column, spec.id_column
         rows = self._latest(
             table, key_id, f"{column} as text", f"{id_column} = ?", [source_id], id_column
         )
