@@ -20,6 +20,7 @@ from claude_compliance.sync import activities as activity_feed
 from claude_compliance.sync import chats as chat_family
 from claude_compliance.sync import directory
 from claude_compliance.sync import projects as project_family
+from claude_compliance.sync import sessions as session_family
 from claude_compliance.sync.context import (
     ExtractContext,
     Progress,
@@ -71,6 +72,12 @@ def extract_interval(
             reports,
             ("projects", "project_attachments", "project_collaborators"),
             lambda: project_family.projects(ctx, named),
+        )
+        _family(
+            ctx,
+            reports,
+            ("sessions", "session_messages"),
+            lambda: session_family.sessions(ctx),
         )
         if feed:
             _family(ctx, reports, ("reconciliation",), lambda: reconcile(ctx, feed))

@@ -10,6 +10,9 @@ later (ARCHITECTURE §2), so each resource is asked for what can still describe 
   new message), then only the messages `created_at` inside the interval;
 - projects: `updated_at >= start`, plus the projects the interval's activity feed names;
   attachments `created_at` inside the interval;
+- sessions (local and remote): like chats, found by `updated_at >= start` (filtered by the
+  sync for remote sessions, which have no such filter) and `created_at < end`, then only the
+  messages `created_at` inside the interval;
 - directory (organizations, users, roles, groups, settings): a snapshot taken at sync time.
 """
 
@@ -33,6 +36,9 @@ class IntervalPlan:
     chats: dict[str, Any]
     messages: dict[str, Any]
     projects: dict[str, Any]
+    local_sessions: dict[str, Any]
+    remote_sessions: dict[str, Any]
+    session_messages: dict[str, Any]
     overlap_start: datetime
     activities_visible_at: datetime
 
@@ -67,6 +73,21 @@ def plan_interval(
             "limit": 1000,
         },
         projects={"updated_at.gte": interval.start, "limit": 100},
+        local_sessions={
+            "updated_at.gte": interval.start,
+            "created_at.lt": interval.end,
+            "limit": 500,
+        },
+        # No updated_at filter on remote sessions (§5.9): every session created before the
+        # end is listed and filtered on its updated_at by the sync.
+        remote_sessions={"created_at.lt": interval.end, "limit": 500},
+        # One walk per session, oldest first, tool results whole (-1 = the server's maximum).
+        session_messages={
+            "limit": 1000,
+            "order": "asc",
+            "tool_result_max_bytes": -1,
+            "tool_use_input_max_bytes": -1,
+        },
         overlap_start=overlap_start,
         activities_visible_at=interval.end + activity_lag,
     )

@@ -215,3 +215,83 @@ def collaborator_row(
         "key_id": key_id,
         "synced_at": synced_at,
     }
+
+
+def session_row(record: Mapping[str, Any], kind: str, key_id: str, synced_at: datetime) -> Row:
+    """A local (§5.8) or remote (§5.9) session; unknown surfaces and statuses kept as given."""
+    started_by = record.get("started_by_user")
+    return {
+        "session_id": record["id"],
+        "session_kind": kind,
+        "organization_uuid": record.get("organization_uuid"),
+        "user_id": _user(record).get("id"),
+        "user_email": _user(record).get("email_address"),
+        "product_surface": record.get("product_surface"),
+        "status": record.get("status"),
+        "agent_id": record.get("agent_id"),
+        "started_by_user_id": started_by.get("id") if isinstance(started_by, Mapping) else None,
+        "project_id": record.get("claude_project_id"),
+        "workspace_id": record.get("workspace_id"),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "updated_at": parse_timestamp(record.get("updated_at")),
+        "is_truncated": bool(record.get("truncated")),
+        "tombstone": None,
+        "raw_json": raw(record),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
+
+
+def session_message_text(message: Mapping[str, Any]) -> str:
+    """Its `text` blocks and the text items of its `tool_result` blocks, in server order,
+    joined by "\\n": for a user-role message, the scanned input. `tool_use` inputs are the
+    model's, never the user's, and are left out."""
+    parts: list[str] = []
+    for block in message.get("content") or []:
+        if not isinstance(block, Mapping):
+            continue
+        if block.get("type") == "text":
+            parts.append(str(block.get("text") or ""))
+        elif block.get("type") == "tool_result":
+            for item in block.get("content") or []:
+                if isinstance(item, Mapping) and item.get("type") == "text":
+                    parts.append(str(item.get("text") or ""))
+    return "\n".join(parts)
+
+
+def session_message_row(
+    message: Mapping[str, Any],
+    session_id: str,
+    kind: str,
+    seq: int,
+    key_id: str,
+    synced_at: datetime,
+) -> Row:
+    provenance = message.get("provenance")
+    provenance_type = reason = None
+    if isinstance(provenance, Mapping):
+        provenance_type = provenance.get("type")
+        reason = provenance.get("reason")
+    # Remote messages flag missing content with a boolean instead of a provenance.
+    if message.get("content_unavailable") is True and provenance_type is None:
+        provenance_type = "content_unavailable"
+    blocks = [b for b in message.get("content") or [] if isinstance(b, Mapping)]
+    return {
+        "message_id": message["id"],
+        "session_id": session_id,
+        "session_kind": kind,
+        "role": message.get("role"),
+        "created_at": parse_timestamp(message.get("created_at")),
+        "seq": seq,
+        "model": message.get("model"),
+        "provenance_type": provenance_type,
+        "provenance_reason": reason,
+        "is_content_unavailable": provenance_type == "content_unavailable",
+        "sent_by_user_id": message.get("sent_by_user_id"),
+        "text": session_message_text(message),
+        "is_truncated": any(bool(b.get("truncated")) for b in blocks),
+        "tombstone": None,
+        "raw_json": raw(message),
+        "key_id": key_id,
+        "synced_at": synced_at,
+    }
