@@ -6,25 +6,36 @@ chats as (
 
 ),
 
+masked_names as (
+
+    select key_id, source_id, masked_name
+    from {{ ref('int_masked_names_latest') }}
+    where source = 'chat_name'
+
+),
+
 final as (
 
     select
-        chat_id,
-        key_id,
-        organization_uuid,
-        user_id,
-        user_email,
-        project_id,
-        chat_name,
-        model,
-        href,
-        created_at,
-        updated_at,
-        deleted_at,
-        is_deleted,
-        synced_at
+        chats.chat_id,
+        chats.key_id,
+        chats.organization_uuid,
+        chats.user_id,
+        chats.user_email,
+        chats.project_id,
+        -- never the raw name: names are scanned like any user input (source chat_name)
+        masked_names.masked_name as chat_name,
+        chats.model,
+        chats.href,
+        chats.created_at,
+        chats.updated_at,
+        chats.deleted_at,
+        chats.is_deleted,
+        chats.synced_at
 
     from chats
+    left join masked_names
+        on chats.key_id = masked_names.key_id and chats.chat_id = masked_names.source_id
 
 )
 

@@ -31,6 +31,7 @@ final as (
         findings.source_id,
         findings.chat_id,
         findings.project_id,
+        findings.session_id,
         findings.occurred_at,
         findings.detector,
         findings.category,
@@ -41,7 +42,8 @@ final as (
         findings.fingerprint,
         findings.confidence,
         findings.ruleset_version,
-        findings.scanned_at
+        findings.scanned_at,
+        findings.location
 
     from findings
     left join organizations

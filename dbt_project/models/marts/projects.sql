@@ -6,23 +6,34 @@ projects as (
 
 ),
 
+masked_names as (
+
+    select key_id, source_id, masked_name
+    from {{ ref('int_masked_names_latest') }}
+    where source = 'project_name'
+
+),
+
 final as (
 
     select
-        project_id,
-        key_id,
-        organization_uuid,
-        user_id,
-        user_email,
-        project_name,
-        is_private,
-        created_at,
-        updated_at,
-        deleted_at,
-        is_deleted,
-        synced_at
+        projects.project_id,
+        projects.key_id,
+        projects.organization_uuid,
+        projects.user_id,
+        projects.user_email,
+        -- never the raw name: names are scanned like any user input (source project_name)
+        masked_names.masked_name as project_name,
+        projects.is_private,
+        projects.created_at,
+        projects.updated_at,
+        projects.deleted_at,
+        projects.is_deleted,
+        projects.synced_at
 
     from projects
+    left join masked_names
+        on projects.key_id = masked_names.key_id and projects.project_id = masked_names.source_id
 
 )
 

@@ -1,3 +1,4 @@
+-- Names stay in the lake: the marts publish them masked (dlp masked_names).
 with
 
 source as (
@@ -15,7 +16,6 @@ renamed as (
         user_id,
         user_email,
         project_id,
-        name as chat_name,
         model,
         href,
         created_at,

@@ -1,3 +1,4 @@
+-- Names stay in the lake: the marts publish them masked (dlp masked_names).
 -- Descriptions and instructions stay in the lake: they are scanned inputs.
 with
 
@@ -15,7 +16,6 @@ renamed as (
         organization_uuid,
         user_id,
         user_email,
-        name as project_name,
         is_private,
         created_at,
         updated_at,

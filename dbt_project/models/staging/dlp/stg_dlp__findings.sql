@@ -18,6 +18,7 @@ renamed as (
         source_id,
         chat_id,
         project_id,
+        session_id,
         occurred_at,
         detector,
         category,
@@ -28,7 +29,8 @@ renamed as (
         fingerprint,
         confidence,
         ruleset_version,
-        scanned_at
+        scanned_at,
+        location
 
     from source
 

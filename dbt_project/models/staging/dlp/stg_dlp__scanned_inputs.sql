@@ -17,13 +17,16 @@ renamed as (
         source_id,
         chat_id,
         project_id,
+        session_id,
         occurred_at,
         chars,
         max_severity,
         finding_count,
         skipped_reason,
         ruleset_version,
-        scanned_at
+        scanned_at,
+        detected_format,
+        extractor
 
     from source
 
