@@ -4,6 +4,7 @@ conversation view (raw text from the lake, every detected value masked; every vi
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -78,7 +79,7 @@ def _paged(
 
 
 def _title(context: WebContext, text: Any) -> str:
-    """A chat or project name, masked like any other user-written text."""
+    """A name (chat, project, file, tool), masked like any other user-written text."""
     if not text:
         return ""
     return masking.plain(masking.mask(str(text), context.scan_engine()))
@@ -347,6 +348,7 @@ def chat_conversation(
             context, file["content_text"], spans.get(("chat_file", str(file["file_id"])))
         )
         file.pop("content_text", None)
+        file["filename"] = _title(context, file.get("filename"))
         files_by_message.setdefault(str(file["message_id"]), []).append(file)
     messages = []
     for message in context.lake.chat_messages(str(chat["key_id"]), chat_id):
@@ -418,6 +420,7 @@ def project_conversation(
             context, item["content_text"], spans.get(("project_file", str(item["attachment_id"])))
         )
         item.pop("content_text", None)
+        item["filename"] = _title(context, item.get("filename"))
         attachments.append(item)
     project["project_name"] = _title(context, project.get("project_name"))
     return render(
@@ -432,6 +435,109 @@ def project_conversation(
             "link": f"https://claude.ai/project/{project_id}",
         },
     )
+
+
+@router.get("/conversation/session/{session_id}")
+def session_conversation(
+    request: Request,
+    session_id: str,
+    session: AnalystSession,
+    finding: str | None = None,
+) -> Response:
+    """A Claude Code or Cowork session's transcript, every detected value masked, tool
+    calls and results collapsed."""
+    context = ctx(request)
+    item = _metadata(context, "sessions", "session_id", session_id)
+    if item is None:
+        return render(request, "error.html", {"title": "No such session", "message": ""}, 404)
+    context.audit.record(
+        session.user.username, "view_conversation", f"session {session_id}", {"finding": finding}
+    )
+    spans = _recorded(context, "session_id", session_id)
+    messages = [
+        {
+            "message_id": message["message_id"],
+            "role": message["role"],
+            "created_at": message["created_at"],
+            "provenance": _provenance(message),
+            "is_truncated": bool(message["is_truncated"]),
+            "blocks": _session_blocks(
+                context,
+                message,
+                spans.get(("session_message", str(message["message_id"])))
+                if message["role"] == "user"
+                else None,
+            ),
+        }
+        for message in context.lake.session_messages(str(item["key_id"]), session_id)
+    ]
+    return render(
+        request,
+        "session.html",
+        {"item": item, "messages": messages, "highlight": finding},
+    )
+
+
+def _provenance(message: dict[str, Any]) -> str | None:
+    kind = message.get("provenance_type")
+    if not kind:
+        return None
+    reason = message.get("provenance_reason")
+    return f"{kind} ({reason})" if reason else str(kind)
+
+
+def _session_blocks(
+    context: WebContext, message: dict[str, Any], recorded: list[masking.Span] | None
+) -> list[dict[str, Any]]:
+    """The message's blocks, each masked. The warehouse's spans are offsets into the joined
+    text (text blocks and tool results, "\n" between them): each is moved into its block."""
+    try:
+        raw = json.loads(message.get("raw_json") or "{}")
+    except json.JSONDecodeError:
+        raw = {}
+    blocks: list[dict[str, Any]] = []
+    offset = 0
+    for block in raw.get("content") or []:
+        if not isinstance(block, dict):
+            continue
+        kind = str(block.get("type"))
+        if kind == "tool_use":
+            # The model's call: never an input, shown masked all the same.
+            blocks.append(
+                {
+                    "kind": kind,
+                    "name": _title(context, block.get("name")),
+                    "segments": _masked(context, block.get("input"), None),
+                }
+            )
+            continue
+        if kind == "text":
+            text = str(block.get("text") or "")
+        elif kind == "tool_result":
+            items = block.get("content") or []
+            text = "\n".join(
+                str(i.get("text") or "")
+                for i in items
+                if isinstance(i, dict) and i.get("type") == "text"
+            )
+        else:
+            blocks.append({"kind": kind, "name": None, "segments": []})
+            continue
+        shifted = [
+            masking.Span(sp.start - offset, sp.end - offset, sp.preview, sp.finding_id, sp.severity)
+            for sp in recorded or []
+            if offset <= sp.start and sp.end <= offset + len(text)
+        ]
+        blocks.append(
+            {
+                "kind": kind,
+                "name": _title(context, block.get("name")) if kind == "tool_result" else None,
+                "is_error": bool(block.get("is_error")),
+                "segments": _masked(context, text, shifted),
+            }
+        )
+        offset += len(text) + 1
+    return blocks
 
 
 def _metadata(context: WebContext, table: str, column: str, value: str) -> dict[str, Any] | None:
