@@ -12,7 +12,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from claude_compliance.simulator import SOURCES, SimConfig, Simulator, scanned_input
+from claude_compliance.simulator import SOURCES, SimConfig, Simulator, located_text, scanned_input
 from claude_compliance.simulator.data import UNKNOWN_ACTIVITY_TYPES, UNKNOWN_FIELD
 from claude_compliance.simulator.endpoints import catalogue_types
 from claude_compliance.simulator.sensitive import (
@@ -212,14 +212,14 @@ def test_decoys_sit_where_recorded_and_are_not_sensitive(sim: Simulator) -> None
     assert len(reasons) >= 9
     for decoy in decoys:
         text = (
-            sim.data.messages[decoy.source_id].scanned_text
+            located_text(sim.data, decoy.source, decoy.source_id)
             if not decoy.is_user_input
             else (scanned_input(sim.data, decoy.source, decoy.source_id))
         )
         assert text[decoy.start : decoy.end] == decoy.value
         if decoy.reason.startswith("16 digits"):
             assert not luhn_valid(decoy.value)
-        if not decoy.is_user_input:
+        if not decoy.is_user_input and decoy.source == "chat_message":
             assert sim.data.messages[decoy.source_id].role == "assistant"
 
 

@@ -14,7 +14,7 @@ from .faults import Fault
 from .keys import SimKeys
 from .server import SimServer, run_server, serve
 from .simulator import Simulator
-from .truth import SOURCES, Decoy, Planted, scanned_input
+from .truth import SOURCES, Decoy, Planted, located_text, scanned_input
 
 __all__ = [
     "SOURCES",
@@ -26,6 +26,7 @@ __all__ = [
     "SimKeys",
     "SimServer",
     "Simulator",
+    "located_text",
     "run_server",
     "scanned_input",
     "serve",
