@@ -56,7 +56,18 @@ class Simulator:
             self.config.activity_visibility_lag_s,
         )
         self.directory = build_directory(self.data, self.config.seed)
-        self._endpoints = Endpoints(self.data, self.feed, self.directory, self.key_ring)
+        self._endpoints = Endpoints(
+            self.data,
+            self.feed,
+            self.directory,
+            self.key_ring,
+            session_page_max_bytes=self.config.session_page_max_bytes,
+        )
+        self.remote_session_limiter = RateLimiter(
+            self.config.remote_session_rate_limit_per_minute,
+            clock,
+            self.config.rate_limit_window_s,
+        )
         self.app = ComplianceApp(
             self._endpoints,
             self.key_ring,
@@ -66,6 +77,7 @@ class Simulator:
             self.data.parent_uuid,
             clock=clock,
             seed=self.config.seed,
+            remote_limiter=self.remote_session_limiter,
         )
 
     @property
@@ -107,6 +119,15 @@ class Simulator:
             del data.files[file_id]
         data.reindex()
         self._endpoints.reindex()
+
+    def delete_remote_session(self, session_id: str) -> None:
+        """A user deletes a remote session: gone from the list, its messages 404 (§9)."""
+        data = self.data
+        session = data.remote_sessions_by_id[session_id]
+        data.remote_sessions.remove(session)
+        for message_id in session.message_ids:
+            data.session_messages.pop(message_id, None)
+        data.reindex()
 
     def add_key(self, scopes: list[str], active: bool = True) -> str:
         """Register another Compliance Access Key; returns its plaintext."""
