@@ -638,3 +638,39 @@ def test_config_rejects_bad_session_knobs() -> None:
         SimConfig(session_page_max_bytes=0)
     with pytest.raises(ValueError, match="remote_session_rate_limit_per_minute"):
         SimConfig(remote_session_rate_limit_per_minute=-1)
+
+
+@pytest.mark.parametrize("cap", [None, 4_000])
+def test_request_lower_bound_is_a_max_page_walk(cap: int | None) -> None:
+    config = (
+        UNLIMITED if cap is None else dataclasses.replace(UNLIMITED, session_page_max_bytes=cap)
+    )
+    sim = Simulator(config)
+    day = SMALL.window_start + dt.timedelta(days=4)
+    local = [("updated_at.gte", day.isoformat())]
+    remote = [("created_at.gte", (day - dt.timedelta(days=2)).isoformat())]
+    bound = sim.session_request_lower_bound(local, remote)
+    assert not sim.requests  # computed in process, nothing served
+    messages = {"limit": 1000, "tool_result_max_bytes": -1, "tool_use_input_max_bytes": -1}
+    with make_client(sim, sim.keys.compliance) as c:
+        listed = walk(c, LOCAL, [("limit", "500"), *local])
+        for session in listed:
+            walk(c, f"{LOCAL}/{session['id']}/messages", messages)
+        local_requests = len(sim.requests)
+        remote_listed = walk(c, REMOTE, [("limit", "500"), *remote])
+        for session in remote_listed:
+            if session["status"] != "pending":
+                walk(c, f"{REMOTE}/{session['id']}/messages", messages)
+    assert local_requests == bound.local_list_pages + bound.local_message_pages
+    assert len(sim.requests) == bound.total
+    active = [s for s in remote_listed if s["status"] != "pending"]
+    if cap is None:
+        # no page is cut short: one list page per kind and one messages page per session
+        assert bound.local_list_pages == bound.remote_list_pages == 1
+        assert bound.local_message_pages == len(listed)
+        assert bound.remote_message_pages == len(active)
+    else:
+        assert bound.local_list_pages > 1
+        assert bound.local_message_pages > len(listed)
+    only_local = sim.session_request_lower_bound(local, None)
+    assert only_local.remote_list_pages == only_local.remote_message_pages == 0

@@ -13,6 +13,7 @@ from .config import SimConfig
 from .faults import Fault
 from .keys import SimKeys
 from .server import SimServer, run_server, serve
+from .session_endpoints import RequestBound
 from .simulator import Simulator
 from .truth import SOURCES, Decoy, Planted, located_text, scanned_input
 
@@ -21,6 +22,7 @@ __all__ = [
     "Decoy",
     "Fault",
     "Planted",
+    "RequestBound",
     "RequestRecord",
     "SimConfig",
     "SimKeys",

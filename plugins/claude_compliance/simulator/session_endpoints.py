@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from . import render
@@ -104,6 +105,25 @@ def _check_limit_list(query: Query, name: str, maximum: int) -> list[str]:
             f"{name}: List should have at most {maximum} items after validation, not {len(values)}"
         )
     return values
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBound:
+    """The fewest session requests a sync can make (see ``SessionEndpoints.lower_bound``)."""
+
+    local_list_pages: int
+    local_message_pages: int
+    remote_list_pages: int
+    remote_message_pages: int
+
+    @property
+    def total(self) -> int:
+        return (
+            self.local_list_pages
+            + self.local_message_pages
+            + self.remote_list_pages
+            + self.remote_message_pages
+        )
 
 
 class SessionEndpoints:
@@ -301,3 +321,54 @@ class SessionEndpoints:
             "data": data,
             "next_page": next_page,
         }
+
+    # --- request accounting ---------------------------------------------------------------------
+
+    def lower_bound(
+        self,
+        local_params: Sequence[tuple[str, str]] | None,
+        remote_params: Sequence[tuple[str, str]] | None,
+        now: dt.datetime,
+    ) -> RequestBound:
+        """Pages a sync needs at least, served as the endpoints serve them (short pages included).
+
+        Each list is walked with ``limit=500`` and the given filters (None: that kind is not
+        synced); then every listed session's messages once with ``limit=1000`` and both
+        truncation parameters ``-1``. Pending remote sessions are skipped (their messages 404).
+        Nothing is counted against a rate limit or recorded as a request.
+        """
+        walk_params = [
+            ("limit", "1000"),
+            ("tool_result_max_bytes", "-1"),
+            ("tool_use_input_max_bytes", "-1"),
+        ]
+        counts = [0, 0, 0, 0]
+        for index, params in enumerate((local_params, remote_params)):
+            if params is None:
+                continue
+            is_local = index == 0
+            token: object = None
+            ids: list[str] = []
+            while True:
+                pairs = [("limit", "500"), *params, *([("page", str(token))] if token else [])]
+                body = self.local_sessions(pairs) if is_local else self.remote_sessions(pairs)
+                counts[2 * index] += 1
+                items = body["data"]
+                assert isinstance(items, list)
+                ids += [i["id"] for i in items if is_local or i["status"] != "pending"]
+                token = body["next_page"]
+                if token is None:
+                    break
+            for session_id in ids:
+                token = None
+                while True:
+                    pairs = [*walk_params, *([("page", str(token))] if token else [])]
+                    if is_local:
+                        body = self.local_messages(session_id, pairs, now)
+                    else:
+                        body = self.remote_messages(session_id, pairs, now)
+                    counts[2 * index + 1] += 1
+                    token = body["next_page"]
+                    if token is None:
+                        break
+        return RequestBound(*counts)
