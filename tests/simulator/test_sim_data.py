@@ -260,7 +260,8 @@ def test_filler_contains_nothing_sensitive(sim: Simulator) -> None:
                 matched += 1
                 near = any(s - 40 <= match.start() and match.end() <= e + 40 for s, e in known)
                 assert near, (name, source, source_id, match.group())
-    assert matched >= len(sim.truth()) // 2  # the crude patterns do see the planted values
+    # the crude patterns do see the planted values (sessions: test_sim_session_data.py)
+    assert matched >= len([t for t in sim.truth() if t.source != "session_message"]) // 2
 
 
 def test_write_truth_is_json_lines(sim: Simulator, tmp_path: Path) -> None:

@@ -222,10 +222,12 @@ def test_calls_share_timestamps_and_remote_commits_may_invert(sim: Simulator) ->
         assert times == sorted(times)
 
 
-def test_some_sessions_span_several_days(sim: Simulator) -> None:
+@pytest.mark.parametrize("kind", ["local", "remote"])
+def test_some_sessions_span_several_days(sim: Simulator, kind: str) -> None:
+    sessions = sim.data.local_sessions if kind == "local" else sim.data.remote_sessions
     spanning = [
         s
-        for s in sim.data.local_sessions
+        for s in sessions
         if len({m.created_at.date() for m in sim.data.session_message_list(s)}) > 1
     ]
     assert spanning

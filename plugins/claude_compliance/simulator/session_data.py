@@ -112,6 +112,7 @@ REMOTE_FEATURES = (
     "project",
     "content_unavailable",
     "inverted_commit",
+    "multi_day",
     "long_result",
     "env_paste",
     "tool_use_decoy",
@@ -433,7 +434,10 @@ class _SessionGenerator:
             if surfaces:
                 surface = surfaces.pop(0)
             else:
-                surface = self.rng.choices(LOCAL_SURFACES, weights=(25, 50, 4, 4, 4, 3, 4, 3, 3))[0]
+                surface = self.rng.choices(
+                    (*LOCAL_SURFACES, None, UNKNOWN_LOCAL_SURFACE),
+                    weights=(25, 50, 4, 4, 4, 3, 4, 3, 3, 4, 2),
+                )[0]
             owner = _Owner(user, user.organization_uuid)
             self.local_session(day, user.id, owner, surface, features, index == len(starts) - 1)
         # a user no longer in the directory: email_address null, nothing attributed to them
@@ -752,7 +756,9 @@ class _SessionGenerator:
             if statuses:
                 status = statuses.pop(0)
             else:
-                status = self.rng.choices(REMOTE_STATUSES, weights=(8, 35, 10, 40, 7))[0]
+                status = self.rng.choices(
+                    (*REMOTE_STATUSES, UNKNOWN_REMOTE_STATUS), weights=(8, 35, 10, 40, 7, 2)
+                )[0]
             if status == "pending" and features:
                 status = "active"  # a pending session has no transcript to carry a feature
             owner = _Owner(user, user.organization_uuid)
@@ -791,13 +797,18 @@ class _SessionGenerator:
         message_ids: list[str] = []
         if status != "pending":
             at = created + dt.timedelta(seconds=3)
-            for turn in range(rng.randint(1, 3)):
+            days = self.config.days
+            for turn in range(2 if "multi_day" in features else rng.randint(1, 3)):
                 message_ids += self.remote_turn(
                     session_id, owner, at, features if turn == 0 else set()
                 )
                 at = self.messages[message_ids[-1]].created_at + dt.timedelta(
                     minutes=rng.randint(2, 30)
                 )
+                if day + 1 < days and ("multi_day" in features or rng.random() < 0.1):
+                    # resumed a day or two later: updated_at moves, created_at stays
+                    day = rng.randint(day + 1, min(days - 1, day + 2))
+                    at = self.at(day, rng.randint(8, 16))
         updated = max([created, *(self.messages[m].created_at for m in message_ids)])
         self.remote.append(
             RemoteSession(
