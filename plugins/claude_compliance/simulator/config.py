@@ -81,7 +81,8 @@ class SimConfig:
 
     @classmethod
     def large(cls, seed: int = 7, anchor: dt.date | None = None) -> SimConfig:
-        """About 100k chat messages, for benchmarks (generation takes a few seconds)."""
+        """About 100k chat messages and 50k session messages (3k local, 1.1k remote sessions),
+        for benchmarks; generation takes 10-20 s."""
         return cls(
             seed=seed,
             users=250,
