@@ -13,19 +13,22 @@ from .config import SimConfig
 from .faults import Fault
 from .keys import SimKeys
 from .server import SimServer, run_server, serve
+from .session_endpoints import RequestBound
 from .simulator import Simulator
-from .truth import SOURCES, Decoy, Planted, scanned_input
+from .truth import SOURCES, Decoy, Planted, located_text, scanned_input
 
 __all__ = [
     "SOURCES",
     "Decoy",
     "Fault",
     "Planted",
+    "RequestBound",
     "RequestRecord",
     "SimConfig",
     "SimKeys",
     "SimServer",
     "Simulator",
+    "located_text",
     "run_server",
     "scanned_input",
     "serve",

@@ -33,6 +33,7 @@ from .ids import IdFactory
 from .keys import ApiKey, AuthError, KeyRing
 from .model import Activity
 from .ratelimit import Budget, RateLimiter
+from .session_endpoints import REMOTE_PATH_PREFIX
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -88,6 +89,15 @@ def _routes(endpoints: Endpoints) -> list[Route]:
         (f"/apps/projects/{ID}", USER_DATA_SCOPES, endpoints.project),
         (f"/apps/projects/{ID}/attachments", USER_DATA_SCOPES, endpoints.project_attachments),
         (f"/apps/projects/{ID}/collaborators", USER_DATA_SCOPES, endpoints.project_collaborators),
+        ("/apps/sessions/local", USER_DATA_SCOPES, endpoints.local_sessions),
+        (f"/apps/sessions/local/{ID}", USER_DATA_SCOPES, endpoints.local_session),
+        (f"/apps/sessions/local/{ID}/messages", USER_DATA_SCOPES, endpoints.local_session_messages),
+        ("/apps/sessions/remote", USER_DATA_SCOPES, endpoints.remote_sessions),
+        (
+            f"/apps/sessions/remote/{ID}/messages",
+            USER_DATA_SCOPES,
+            endpoints.remote_session_messages,
+        ),
     ]
     return [
         Route(re.compile(f"^{PREFIX}{path}$"), scopes, handler) for path, scopes, handler in table
@@ -111,6 +121,7 @@ class ComplianceApp:
         parent_uuid: str,
         clock: Callable[[], float] = time.time,
         seed: int = 0,
+        remote_limiter: RateLimiter | None = None,
     ) -> None:
         self.endpoints = endpoints
         self.keys = keys
@@ -120,6 +131,8 @@ class ComplianceApp:
         self.parent_uuid = parent_uuid
         self.clock = clock
         self.routes = _routes(endpoints)
+        self.remote_limiter = remote_limiter
+        """The remote-session endpoints' second per-parent budget (§8); None: none."""
         self.requests: list[RequestRecord] = []
         self.is_enabled = True
         """False emulates a tenant whose Compliance API is turned off (400 everywhere)."""
@@ -183,6 +196,16 @@ class ComplianceApp:
             )
             response = _error(429, message, request_id, (("retry-after", str(budget.retry_after)),))
             return key, _with_budget(response, budget)
+        if self.remote_limiter is not None and path.startswith(REMOTE_PATH_PREFIX):
+            remote = self.remote_limiter.take(self.parent_uuid)
+            if remote is not None and not remote.is_allowed:
+                # its 429s always say 1 s; the rate-limit headers describe the shared budget
+                message = (
+                    "Remote session request budget for this parent organization has been "
+                    "exceeded. Retry after the time in the retry-after header."
+                )
+                response = _error(429, message, request_id, (("retry-after", "1"),))
+                return key, _with_budget(response, budget)
         try:
             response = self._dispatch(key, method, path, query)
         except ApiError as err:

@@ -39,6 +39,15 @@ class SimConfig:
     activity_visibility_lag_s: float = 0.0
     """When > 0, every activity is queryable only this long after it happened (the real
     feed's "up to about a minute"), judged by the simulator's clock; later ones are hidden."""
+    local_sessions_per_user_day: float = 0.4
+    """Mean number of local (Claude Code, Cowork, …) sessions a user starts per day."""
+    remote_sessions_per_user_day: float = 0.15
+    """Mean number of remote (Cowork in the cloud) sessions started per user and day."""
+    session_page_max_bytes: int = 1_200_000
+    """Response-size cap of the session endpoints: a page ends early (short page, more to
+    come) once its rendered records pass this many bytes; every page holds at least one."""
+    remote_session_rate_limit_per_minute: int = 300
+    """The remote-session endpoints' second per-parent budget (§8); 0 turns it off."""
 
     def __post_init__(self) -> None:
         if self.users < 1 or self.orgs < 1 or self.days < 1:
@@ -47,6 +56,13 @@ class SimConfig:
             raise ValueError("rate_limit_per_minute must be >= 0 (0 = off)")
         if not 0.0 <= self.plant_rate <= 1.0 or not 0.0 <= self.decoy_rate <= 1.0:
             raise ValueError("plant_rate and decoy_rate must be within [0, 1]")
+        if self.local_sessions_per_user_day < 0 or self.remote_sessions_per_user_day < 0:
+            raise ValueError("session rates must be >= 0")
+        if self.session_page_max_bytes < 1 or self.remote_session_rate_limit_per_minute < 0:
+            raise ValueError(
+                "session_page_max_bytes must be >= 1 and "
+                "remote_session_rate_limit_per_minute >= 0 (0 = off)"
+            )
 
     @property
     def anchor_date(self) -> dt.date:
@@ -65,7 +81,8 @@ class SimConfig:
 
     @classmethod
     def large(cls, seed: int = 7, anchor: dt.date | None = None) -> SimConfig:
-        """About 100k chat messages, for benchmarks (generation takes a few seconds)."""
+        """About 100k chat messages and 50k session messages (3k local, 1.1k remote sessions),
+        for benchmarks; generation takes 10-20 s."""
         return cls(
             seed=seed,
             users=250,

@@ -37,6 +37,7 @@ from .sensitive import (
     Secret,
     compose,
 )
+from .session_data import generate_sessions
 from .truth import Decoy, Planted
 
 UNKNOWN_ACTIVITY_TYPES = ("claude_chat_branch_merged", "workspace_insight_generated")
@@ -770,7 +771,17 @@ class _Generator:
             documents=self.documents,
             activities=self.activities,
         )
-        return Generated(data=data, planted=self.planted, decoys=self.decoys)
+        # sessions come last and from their own random stream: the records above stay the same
+        sessions = generate_sessions(self.config, self.users, self.projects, _Planter)
+        data.local_sessions = sessions.local
+        data.remote_sessions = sessions.remote
+        data.session_messages = sessions.messages
+        data.reindex()
+        return Generated(
+            data=data,
+            planted=self.planted + sessions.planted,
+            decoys=self.decoys + sessions.decoys,
+        )
 
 
 def generate(config: SimConfig) -> Generated:

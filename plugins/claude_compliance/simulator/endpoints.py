@@ -39,6 +39,7 @@ from .pagination import (
     window_page,
 )
 from .query import Query, range_params
+from .session_endpoints import SessionEndpoints
 
 T = TypeVar("T")
 
@@ -125,7 +126,12 @@ class Endpoints:
     """One method per endpoint; each returns a Response or raises ApiError."""
 
     def __init__(
-        self, data: SimData, feed: ActivityFeed, directory: Directory, keys: KeyRing
+        self,
+        data: SimData,
+        feed: ActivityFeed,
+        directory: Directory,
+        keys: KeyRing,
+        session_page_max_bytes: int = 1_200_000,
     ) -> None:
         self.data = data
         self.feed = feed
@@ -136,6 +142,7 @@ class Endpoints:
         self.org_aliases = {o.uuid: o.uuid for o in data.orgs} | {
             o.org_id: o.uuid for o in data.orgs
         }
+        self.sessions = SessionEndpoints(data, self.org_filter, session_page_max_bytes)
 
     def reindex(self) -> None:
         """Refresh what is derived from the data after a deletion."""
@@ -534,6 +541,25 @@ class Endpoints:
         Query(call.query_pairs, set())
         record = self.served_file(call.path_params[0])
         return download(record.content, record.filename, record.mime_type)
+
+    # --- sessions (session_endpoints.py holds the logic) -----------------------------------------
+
+    def local_sessions(self, call: Call) -> Response:
+        return Response(200, self.sessions.local_sessions(call.query_pairs))
+
+    def local_session(self, call: Call) -> Response:
+        return Response(200, self.sessions.local_session(call.path_params[0], call.query_pairs))
+
+    def local_session_messages(self, call: Call) -> Response:
+        body = self.sessions.local_messages(call.path_params[0], call.query_pairs, call.now)
+        return Response(200, body)
+
+    def remote_sessions(self, call: Call) -> Response:
+        return Response(200, self.sessions.remote_sessions(call.query_pairs))
+
+    def remote_session_messages(self, call: Call) -> Response:
+        body = self.sessions.remote_messages(call.path_params[0], call.query_pairs, call.now)
+        return Response(200, body)
 
     # --- projects -------------------------------------------------------------------------------
 

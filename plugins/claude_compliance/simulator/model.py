@@ -155,6 +155,121 @@ class Activity:
         return (self.created_at, self.id)
 
 
+# --- Claude Code / Cowork sessions (spec §5.8, §5.9) --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionText:
+    """A ``text`` block; ``truncated`` marks a non-text block shown as a placeholder text."""
+
+    text: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionToolUse:
+    id: str | None
+    name: str
+    input: str
+    """JSON-encoded string, as the API returns it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionToolResult:
+    tool_use_id: str | None
+    name: str
+    texts: tuple[str, ...]
+    """The ``text`` items of the result's ``content`` list, in order."""
+    is_error: bool = False
+
+
+SessionBlock = SessionText | SessionToolUse | SessionToolResult
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """A local message's ``provenance`` object (None on the message means verified)."""
+
+    type: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionMessage:
+    """A local (``clsm_``) or remote (``csev_``) session message."""
+
+    id: str
+    session_id: str
+    role: str
+    created_at: dt.datetime
+    content: tuple[SessionBlock, ...]
+    model: str | None = None
+    provenance: Provenance | None = None
+    """Local messages only."""
+    content_unavailable: bool = False
+    """Remote messages only."""
+    sent_by_user_id: str | None = None
+    """Remote messages only."""
+
+    @property
+    def scanned_text(self) -> str:
+        """The ``session_message`` input: text blocks and tool-result text items, by ``\\n``."""
+        pieces: list[str] = []
+        for block in self.content:
+            if isinstance(block, SessionText):
+                pieces.append(block.text)
+            elif isinstance(block, SessionToolResult):
+                pieces.extend(block.texts)
+        return "\n".join(pieces)
+
+    @property
+    def located_text(self) -> str:
+        """Every string of the message (tool-use inputs included) in order, by ``\\n``.
+
+        Where decoys in non-input messages are located; equals ``scanned_text`` for a
+        message without ``tool_use`` blocks.
+        """
+        pieces: list[str] = []
+        for block in self.content:
+            if isinstance(block, SessionText):
+                pieces.append(block.text)
+            elif isinstance(block, SessionToolUse):
+                pieces.append(block.input)
+            else:
+                pieces.extend(block.texts)
+        return "\n".join(pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalSession:
+    id: str
+    organization_uuid: str
+    workspace_id: str | None
+    user_id: str
+    product_surface: str | None
+    created_at: dt.datetime
+    """The earliest retained inference call."""
+    updated_at: dt.datetime
+    """The latest retained inference call."""
+    truncated: bool
+    message_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteSession:
+    id: str
+    organization_uuid: str
+    user_id: str | None
+    agent_id: str | None
+    started_by_user_id: str | None
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    product_surface: str | None
+    claude_project_id: str | None
+    message_ids: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class SimData:
     """The generated organization with lookup indices. Records are immutable; lists are sorted."""
@@ -168,10 +283,15 @@ class SimData:
     projects: list[Project]
     documents: dict[str, Document]
     activities: list[Activity]
+    local_sessions: list[LocalSession] = field(default_factory=list)
+    remote_sessions: list[RemoteSession] = field(default_factory=list)
+    session_messages: dict[str, SessionMessage] = field(default_factory=dict)
     users_by_id: dict[str, User] = field(init=False)
     chats_by_id: dict[str, Chat] = field(init=False)
     projects_by_id: dict[str, Project] = field(init=False)
     orgs_by_uuid: dict[str, Organization] = field(init=False)
+    local_sessions_by_id: dict[str, LocalSession] = field(init=False)
+    remote_sessions_by_id: dict[str, RemoteSession] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -187,12 +307,20 @@ class SimData:
         self.chats_by_id = {c.id: c for c in self.chats}
         self.projects_by_id = {p.id: p for p in self.projects}
         self.orgs_by_uuid = {o.uuid: o for o in self.orgs}
+        self.local_sessions.sort(key=lambda s: (s.created_at, s.id))
+        self.remote_sessions.sort(key=lambda s: (s.created_at, s.id))
+        self.local_sessions_by_id = {s.id: s for s in self.local_sessions}
+        self.remote_sessions_by_id = {s.id: s for s in self.remote_sessions}
 
     def chat_messages(self, chat: Chat) -> list[Message]:
         return [self.messages[m] for m in chat.message_ids]
 
     def project_documents(self, project_id: str) -> list[Document]:
         return [d for d in self.documents.values() if d.project_id == project_id]
+
+    def session_message_list(self, session: LocalSession | RemoteSession) -> list[SessionMessage]:
+        """A session's messages in server order."""
+        return [self.session_messages[m] for m in session.message_ids]
 
     def project_files(self, project_id: str) -> list[StoredFile]:
         return [f for f in self.files.values() if f.project_id == project_id]

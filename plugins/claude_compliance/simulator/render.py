@@ -11,9 +11,15 @@ from .model import (
     Block,
     Chat,
     Document,
+    LocalSession,
     Message,
     Organization,
     Project,
+    RemoteSession,
+    SessionBlock,
+    SessionMessage,
+    SessionText,
+    SessionToolUse,
     SimData,
     StoredFile,
     TextBlock,
@@ -331,4 +337,109 @@ def settings(org_uuid: str, keys: list[ApiKey]) -> JsonDict:
             }
             for k in keys
         ],
+    }
+
+
+# --- sessions (§5.8, §5.9) ------------------------------------------------------------------------
+
+
+def _session_user(data: SimData, user_id: str | None, with_email: bool) -> JsonDict | None:
+    """``{id, email_address}``; the address is null for users out of the directory."""
+    if user_id is None:
+        return None
+    record = data.users_by_id.get(user_id)
+    email = record.email if record is not None and with_email else None
+    return {"id": user_id, "email_address": email}
+
+
+def local_session(data: SimData, record: LocalSession, with_email: bool) -> JsonDict:
+    """A local session; inside a messages response ``user.email_address`` is always null."""
+    return {
+        "type": "compliance_local_session",
+        "id": record.id,
+        "organization_uuid": record.organization_uuid,
+        "workspace_id": record.workspace_id,
+        "user": _session_user(data, record.user_id, with_email),
+        "product_surface": record.product_surface,
+        "created_at": ts(record.created_at),
+        "updated_at": ts(record.updated_at),
+        "truncated": record.truncated,
+    }
+
+
+def remote_session(data: SimData, record: RemoteSession, in_messages: bool) -> JsonDict:
+    """A remote session; a messages response nulls emails, ``started_by_user`` and project."""
+    return {
+        "id": record.id,
+        "organization_uuid": record.organization_uuid,
+        "user": _session_user(data, record.user_id, not in_messages),
+        "agent_id": record.agent_id,
+        "started_by_user": None
+        if in_messages
+        else _session_user(data, record.started_by_user_id, True),
+        "status": record.status,
+        "created_at": ts(record.created_at),
+        "updated_at": ts(record.updated_at),
+        "product_surface": record.product_surface,
+        "claude_project_id": None if in_messages else record.claude_project_id,
+    }
+
+
+def clip_bytes(value: str, max_bytes: int, parameter: str) -> tuple[str, bool]:
+    """Cut ``value`` to ``max_bytes`` UTF-8 bytes (whole characters) plus the in-band suffix."""
+    raw = value.encode()
+    if len(raw) <= max_bytes:
+        return value, False
+    kept = raw[:max_bytes].decode("utf-8", errors="ignore")
+    return f"{kept}…[truncated; pass {parameter}=-1 for the server max]", True
+
+
+def session_block(record: SessionBlock, tool_use_max: int, tool_result_max: int) -> JsonDict:
+    if isinstance(record, SessionText):
+        return {"type": "text", "text": record.text, "truncated": record.truncated}
+    if isinstance(record, SessionToolUse):
+        clipped, truncated = clip_bytes(record.input, tool_use_max, "tool_use_input_max_bytes")
+        return {
+            "type": "tool_use",
+            "id": record.id,
+            "name": record.name,
+            "input": clipped,
+            "truncated": truncated,
+        }
+    items = [clip_bytes(t, tool_result_max, "tool_result_max_bytes") for t in record.texts]
+    return {
+        "type": "tool_result",
+        "tool_use_id": record.tool_use_id,
+        "name": record.name,
+        "is_error": record.is_error,
+        "content": [{"type": "text", "text": t} for t, _ in items],
+        "truncated": any(truncated for _, truncated in items),
+    }
+
+
+def local_message(record: SessionMessage, tool_use_max: int, tool_result_max: int) -> JsonDict:
+    provenance: JsonDict | None = None
+    if record.provenance is not None:
+        provenance = {"type": record.provenance.type}
+        if record.provenance.reason is not None:
+            provenance["reason"] = record.provenance.reason
+    return {
+        "type": "compliance_local_session_message",
+        "id": record.id,
+        "role": record.role,
+        "model": record.model,
+        "created_at": ts(record.created_at),
+        "provenance": provenance,
+        "content": [session_block(b, tool_use_max, tool_result_max) for b in record.content],
+    }
+
+
+def remote_message(record: SessionMessage, tool_use_max: int, tool_result_max: int) -> JsonDict:
+    return {
+        "id": record.id,
+        "role": record.role,
+        "created_at": ts(record.created_at),
+        "content": [session_block(b, tool_use_max, tool_result_max) for b in record.content],
+        "sent_by_user_id": record.sent_by_user_id,
+        "content_unavailable": record.content_unavailable,
     }

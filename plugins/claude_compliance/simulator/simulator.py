@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -20,6 +20,7 @@ from .feed import ActivityFeed
 from .keys import KeyRing, SimKeys, standard_keys
 from .model import SimData
 from .ratelimit import RateLimiter
+from .session_endpoints import RequestBound
 from .transport import SimTransport
 from .truth import Decoy, Planted, write_jsonl
 
@@ -39,6 +40,7 @@ class Simulator:
         self, config: SimConfig | None = None, *, clock: Callable[[], float] = time.time
     ) -> None:
         self.config = config or SimConfig()
+        self._clock = clock
         generated = generate(self.config)
         self.data: SimData = generated.data
         self._planted = generated.planted
@@ -56,7 +58,18 @@ class Simulator:
             self.config.activity_visibility_lag_s,
         )
         self.directory = build_directory(self.data, self.config.seed)
-        self._endpoints = Endpoints(self.data, self.feed, self.directory, self.key_ring)
+        self._endpoints = Endpoints(
+            self.data,
+            self.feed,
+            self.directory,
+            self.key_ring,
+            session_page_max_bytes=self.config.session_page_max_bytes,
+        )
+        self.remote_session_limiter = RateLimiter(
+            self.config.remote_session_rate_limit_per_minute,
+            clock,
+            self.config.rate_limit_window_s,
+        )
         self.app = ComplianceApp(
             self._endpoints,
             self.key_ring,
@@ -66,6 +79,7 @@ class Simulator:
             self.data.parent_uuid,
             clock=clock,
             seed=self.config.seed,
+            remote_limiter=self.remote_session_limiter,
         )
 
     @property
@@ -107,6 +121,31 @@ class Simulator:
             del data.files[file_id]
         data.reindex()
         self._endpoints.reindex()
+
+    def delete_remote_session(self, session_id: str) -> None:
+        """A user deletes a remote session: gone from the list, its messages 404 (§9)."""
+        data = self.data
+        session = data.remote_sessions_by_id[session_id]
+        data.remote_sessions.remove(session)
+        for message_id in session.message_ids:
+            data.session_messages.pop(message_id, None)
+        data.reindex()
+
+    def session_request_lower_bound(
+        self,
+        local_params: Sequence[tuple[str, str]] | None = (),
+        remote_params: Sequence[tuple[str, str]] | None = (),
+    ) -> RequestBound:
+        """The fewest session requests a sync with these list filters can make.
+
+        Walks the local and remote lists at their maximum page size (500) with the given
+        filters, then each listed session's messages once at 1000 per page with
+        ``tool_result_max_bytes=-1`` and ``tool_use_input_max_bytes=-1`` (pending remote
+        sessions skipped), counting pages exactly as the endpoints cut them, response-size
+        cap included. Pass None to leave a kind out. Uses no rate limit, records nothing.
+        """
+        now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        return self._endpoints.sessions.lower_bound(local_params, remote_params, now)
 
     def add_key(self, scopes: list[str], active: bool = True) -> str:
         """Register another Compliance Access Key; returns its plaintext."""

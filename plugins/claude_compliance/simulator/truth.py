@@ -6,7 +6,14 @@ Offsets are Python character offsets into the scanned input text of the source, 
 - ``chat_file``: the file's content decoded as UTF-8;
 - ``project_description`` / ``project_instruction``: the project's ``description`` /
   ``instructions``;
-- ``project_file``: the project document's ``content`` or the project file's decoded content.
+- ``project_file``: the project document's ``content`` or the project file's decoded content;
+- ``session_message``: for a user-role local (``clsm_``) or remote (``csev_``) session message,
+  its ``text`` blocks' text and the ``text`` items of its ``tool_result`` blocks, in server
+  order, joined by ``"\\n"``; whole, as ``tool_result_max_bytes=-1`` serves it.
+
+Decoys in what is not an input (assistant turns, ``tool_use`` inputs, synthetic markers) are
+located by ``located_text``: for a session message every string of it in order (``tool_use``
+inputs included) joined by ``"\\n"``; for a chat message its text blocks.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ SOURCES = (
     "project_description",
     "project_instruction",
     "project_file",
+    "session_message",
 )
 
 
@@ -80,4 +88,15 @@ def scanned_input(data: SimData, source: str, source_id: str) -> str:
         if source_id in data.documents:
             return data.documents[source_id].content
         return data.files[source_id].content.decode("utf-8")
+    if source == "session_message":
+        return data.session_messages[source_id].scanned_text
     raise ValueError(f"unknown source {source!r}")
+
+
+def located_text(data: SimData, source: str, source_id: str) -> str:
+    """The text a decoy's offsets point into, inputs and non-inputs alike (module docstring)."""
+    if source == "session_message":
+        return data.session_messages[source_id].located_text
+    if source == "chat_message":
+        return data.messages[source_id].scanned_text
+    return scanned_input(data, source, source_id)
