@@ -28,6 +28,7 @@ from .model import (
     ToolUseBlock,
     User,
 )
+from .names import plant_in_names
 from .sensitive import (
     ASSISTANT_DECOY_VALUES,
     DECOY_KINDS,
@@ -777,9 +778,11 @@ class _Generator:
         data.remote_sessions = sessions.remote
         data.session_messages = sessions.messages
         data.reindex()
+        # then names holding values, also from their own stream
+        named = plant_in_names(self.config, data)
         return Generated(
             data=data,
-            planted=self.planted + sessions.planted,
+            planted=self.planted + sessions.planted + named,
             decoys=self.decoys + sessions.decoys,
         )
 

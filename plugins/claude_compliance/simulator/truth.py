@@ -9,7 +9,8 @@ Offsets are Python character offsets into the scanned input text of the source, 
 - ``project_file``: the project document's ``content`` or the project file's decoded content;
 - ``session_message``: for a user-role local (``clsm_``) or remote (``csev_``) session message,
   its ``text`` blocks' text and the ``text`` items of its ``tool_result`` blocks, in server
-  order, joined by ``"\\n"``; whole, as ``tool_result_max_bytes=-1`` serves it.
+  order, joined by ``"\\n"``; whole, as ``tool_result_max_bytes=-1`` serves it;
+- ``chat_name`` / ``project_name``: the chat's or project's ``name``.
 
 Decoys in what is not an input (assistant turns, ``tool_use`` inputs, synthetic markers) are
 located by ``located_text``: for a session message every string of it in order (``tool_use``
@@ -33,6 +34,8 @@ SOURCES = (
     "project_instruction",
     "project_file",
     "session_message",
+    "chat_name",
+    "project_name",
 )
 
 
@@ -90,6 +93,10 @@ def scanned_input(data: SimData, source: str, source_id: str) -> str:
         return data.files[source_id].content.decode("utf-8")
     if source == "session_message":
         return data.session_messages[source_id].scanned_text
+    if source == "chat_name":
+        return data.chats_by_id[source_id].name
+    if source == "project_name":
+        return data.projects_by_id[source_id].name
     raise ValueError(f"unknown source {source!r}")
 
 
