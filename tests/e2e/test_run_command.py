@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from claude_compliance.cli import main
+from claude_compliance.scan.sources import SOURCE_NAMES
 from scanners import load_engine
 from tests.conftest import ANCHOR
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
@@ -49,12 +50,13 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
     result = recall(db, [e for e in truth if e["category"] in implemented])
     assert result.planted >= 10
     assert result.ratio >= 0.95, result.missed[:5]
-    assert {e["source"] for e in truth} == {
-        "chat_message",
-        "chat_file",
-        "project_description",
-        "project_instruction",
-        "project_file",
+    assert {e["source"] for e in truth} == set(SOURCE_NAMES)
+    per_source = {
+        s: recall(db, [e for e in truth if e["source"] == s and e["category"] in implemented])
+        for s in SOURCE_NAMES
+    }
+    assert all(r.ratio >= 0.95 for r in per_source.values()), {
+        s: (r.ratio, r.missed[:2]) for s, r in per_source.items()
     }
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -63,13 +65,7 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
         sources = {
             s for (s,) in con.execute("select distinct source from scanned_inputs").fetchall()
         }
-    assert sources == {
-        "chat_message",
-        "chat_file",
-        "project_description",
-        "project_instruction",
-        "project_file",
-    }
+    assert sources == set(SOURCE_NAMES)
 
     # The same range again leaves the same rows: no duplicates.
     assert run_cli(["run", "--start", start, "--end", end], monkeypatch) == 0
