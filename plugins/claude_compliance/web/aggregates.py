@@ -4,7 +4,7 @@ the viewer role may see all of it)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,8 @@ class Overview:
     inputs_scanned: int
     inputs_with_findings: int
     trend_source: str
+    # Inputs not scanned, by reason (encrypted, image, extraction_failed, content_unavailable…)
+    not_scanned: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> list[Any]:
@@ -119,7 +121,20 @@ def overview(
             inputs_where.append("organization_uuid = ?")
             inputs_params.append(organization)
         scanned, with_findings = (0, 0)
+        not_scanned: list[tuple[str, int]] = []
         if warehouse.has("scanned_inputs"):
+            skipped_where = ["skipped_reason is not null", *inputs_where[1:]]
+            not_scanned = [
+                (str(reason), int(n))
+                for reason, n in _rows(
+                    cursor,
+                    # content_unavailable:<reason> counts under content_unavailable
+                    "select split_part(skipped_reason, ':', 1), count(*) "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
+                    f"from scanned_inputs where {' and '.join(skipped_where)} "
+                    "group by 1 order by 2 desc, 1",
+                    inputs_params,
+                )
+            ]
             scanned, with_findings = _rows(
                 cursor,
                 "select count(*), count(*) filter (where finding_count > 0) "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
@@ -141,6 +156,7 @@ def overview(
         inputs_scanned=int(scanned),
         inputs_with_findings=int(with_findings),
         trend_source=trend_source,
+        not_scanned=not_scanned,
     )
 
 
