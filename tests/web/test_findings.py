@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections import Counter
+from typing import Any
 
 import pytest
 

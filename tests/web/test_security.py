@@ -8,6 +8,7 @@ import io
 import re
 from typing import Any
 
+import duckdb
 import pytest
 from fastapi.routing import APIRoute
 
@@ -21,6 +22,7 @@ SAMPLE = {
     "key_id": "ck_0000000000",
     "chat_id": "claude_chat_x",
     "project_id": "claude_proj_x",
+    "session_id": "clls_x",
     "suppression_id": "1",
     "username": "viewer",
 }
@@ -93,6 +95,7 @@ ANALYST_PAGES = [
     "/findings.csv",
     "/findings/{fid}",
     f"/conversation/chat/{XSS_CHAT}",
+    "/conversation/session/{sid}",
     "/activity",
     "/directory",
     "/directory/chats",
@@ -104,13 +107,15 @@ ADMIN_PAGES = ["/keys", "/api/keys", "/admin/users", "/admin/audit"]
 
 def test_roles_gate_the_pages(web: Web, built: Built) -> None:
     fid = built.xss_finding_id
+    with duckdb.connect(str(built.settings.published_db_path), read_only=True) as con:
+        sid = con.execute("select min(session_id) from sessions").fetchall()[0][0]
     viewer, analyst, admin = (web.client(r) for r in ("viewer", "analyst", "admin"))
     for path in ANALYST_PAGES + ADMIN_PAGES:
-        assert viewer.get(path.format(fid=fid)).status_code == 403, path
+        assert viewer.get(path.format(fid=fid, sid=sid)).status_code == 403, path
     for path in ADMIN_PAGES:
         assert analyst.get(path).status_code == 403, path
     for path in ANALYST_PAGES:
-        assert analyst.get(path.format(fid=fid)).status_code == 200, path
+        assert analyst.get(path.format(fid=fid, sid=sid)).status_code == 200, path
     for path in ADMIN_PAGES:
         assert admin.get(path).status_code == 200, path
     for path in ("/", "/?range=all", "/risk", "/sync"):
@@ -311,6 +316,12 @@ def test_no_matched_value_appears_in_any_rendered_page_or_export(web: Web, built
         pages.append(page.text)
     for project in {r["project_id"] for r in rows if r["project_id"]}:
         pages.append(analyst.get(f"/conversation/project/{project}").text)
+    sessions = {r["session_id"] for r in rows if r["session_id"]}
+    assert sessions, "the simulator plants values in session messages"
+    for session_id in sessions:
+        page = analyst.get(f"/conversation/session/{session_id}")
+        assert page.status_code == 200
+        pages.append(page.text)
     assert sum(page.count('<mark class="masked') for page in pages) >= len(rows)
     leaked = sorted({v for v in matched | {built.planted_card} for page in pages if v in page})
     assert leaked == []
