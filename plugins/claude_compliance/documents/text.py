@@ -1,0 +1,91 @@
+"""Bytes to text: which encoding, the lenient fallback, and text that is safe to store.
+
+Text is decoded by its byte order mark (UTF-8, UTF-16, UTF-32), else as strict UTF-8, else, when
+the bytes look like text in a legacy single-byte code page (no NUL, few control bytes), as
+cp1252 with latin-1 for the five bytes cp1252 leaves undefined. Whatever comes out is cleaned:
+NUL and lone surrogates (which no Parquet writer can encode) become U+FFFD.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+SAMPLE_BYTES = 64 << 10
+# Bytes that are never in text: C0 controls other than tab, LF, VT, FF, CR and ESC.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")  # NUL and surrogate code points (never valid)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte order mark at the start of `data` names, if any."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _cp1252_fallback(data: bytes) -> str:
+    return data.decode("cp1252", errors="surrogateescape_latin1")
+
+
+def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    chunk = error.object[error.start : error.end]
+    return bytes(chunk).decode("latin-1"), error.end
+
+
+codecs.register_error("surrogateescape_latin1", _latin1_for_undefined)
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Whether bytes without a BOM are text: valid UTF-8, or a legacy code page's text (no
+    NUL, under 5 % control bytes in the first 64 KiB)."""
+    sample = data[:SAMPLE_BYTES]
+    if b"\x00" in sample:
+        return False
+    controls = sum(sample.count(bytes([b])) for b in _CONTROL)
+    if controls * 20 > len(sample):
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A sample cut inside a multi-byte character is still UTF-8.
+        if not (len(sample) == SAMPLE_BYTES and error.start >= len(sample) - 3):
+            return _mostly_printable(sample)
+    return True
+
+
+def _mostly_printable(sample: bytes) -> bool:
+    text = _cp1252_fallback(sample)
+    printable = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f\v")
+    return printable * 100 >= len(text) * 95
+
+
+def clean(text: str) -> str:
+    """`text` with NUL and lone surrogates replaced by U+FFFD."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of bytes already judged text, and the codec that read it. Never raises."""
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        body = data[_bom_length(encoding) :]
+        return clean(body.decode(encoding, errors="replace")), encoding
+    try:
+        return clean(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        return clean(_cp1252_fallback(data)), "cp1252"
+
+
+def _bom_length(encoding: str) -> int:
+    return 4 if encoding.startswith("utf-32") else 3 if encoding == "utf-8" else 2
