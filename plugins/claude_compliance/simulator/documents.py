@@ -413,7 +413,7 @@ def zip_archive(members: Mapping[str, bytes | str]) -> bytes:
 def zip_bomb_nested(*, levels: int = 4, fanout: int = 8, leaf_bytes: int = 8 << 20) -> bytes:
     """Archives within archives: `fanout` copies per level, a leaf of `leaf_bytes` zeros.
 
-    With the defaults it expands to 8^4 x 8 MiB = 32 GiB from a file of a few tens of KiB.
+    With the defaults, four archive levels and 8^3 leaves of 8 MiB: 4 GiB from under 5 KiB.
     """
     data = zip_archive({"zeros.txt": bytes(leaf_bytes)})
     for level in range(levels - 1):
@@ -440,26 +440,47 @@ def _zero_stream(size: int) -> tuple[bytes, int]:
     return block * whole + ending, crc
 
 
+def _raw_zip(entries: Sequence[tuple[str, int, int, bytes, int]]) -> bytes:
+    """An archive from (name, method, crc, stored bytes, declared size) as given: nothing is
+    compressed or checked here, so headers may lie."""
+    local_records = bytearray()
+    directory = bytearray()
+    for name, method, crc, stored, declared in entries:
+        encoded = name.encode("utf-8")
+        offset = len(local_records)
+        local_records += struct.pack(
+            "<4s5H3I2H", b"PK\x03\x04", 20, 0x0800, method, 0, 0x5B42, crc, len(stored),
+            declared, len(encoded), 0,
+        ) + encoded + stored  # fmt: skip
+        directory += struct.pack(
+            "<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0x0800, method, 0, 0x5B42, crc, len(stored),
+            declared, len(encoded), 0, 0, 0, 0, 0, offset,
+        ) + encoded  # fmt: skip
+    end = struct.pack(
+        "<4s4H2IH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory),
+        len(local_records), 0,
+    )  # fmt: skip
+    return bytes(local_records + directory + end)
+
+
 def zip_large_member(
-    *, size: int = 1 << 30, declared_size: int | None = None, name: str = "huge.txt"
+    *,
+    size: int = 1 << 30,
+    declared_size: int | None = None,
+    name: str = "huge.txt",
+    others: Mapping[str, bytes | str] | None = None,
 ) -> bytes:
     """An archive with one member expanding to `size` bytes (1 GiB by default) from about
-    a thousandth of that; `declared_size` makes the headers lie about the expanded size."""
+    a thousandth of that; `declared_size` makes the headers lie about the expanded size.
+    `others` are stored before it (e.g. the parts that make the archive a DOCX)."""
     stream, crc = _zero_stream(size)
+    entries = []
+    for other, content in (others or {}).items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        entries.append((other, 0, zlib.crc32(data), data, len(data)))
     declared = size if declared_size is None else declared_size
-    encoded = name.encode("utf-8")
-    local = struct.pack(
-        "<4s5H3I2H", b"PK\x03\x04", 20, 0x0800, 8, 0, 0x5B42, crc, len(stream), declared,
-        len(encoded), 0,
-    )  # fmt: skip
-    central = struct.pack(
-        "<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0x0800, 8, 0, 0x5B42, crc, len(stream), declared,
-        len(encoded), 0, 0, 0, 0, 0, 0,
-    )  # fmt: skip
-    local_record = local + encoded + stream
-    directory = central + encoded
-    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 1, 1, len(directory), len(local_record), 0)
-    return local_record + directory + end
+    entries.append((name, 8, crc, stream, declared))
+    return _raw_zip(entries)
 
 
 def zip_encrypted_member(name: str = "secret.txt", size: int = 64) -> bytes:
