@@ -12,6 +12,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
+from pyexpat import ExpatError, XMLParserType
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from claude_compliance.documents.model import SkipReason
@@ -71,6 +72,30 @@ def xml_events(
         parser.close()
         yield from parser.read_events()  # type: ignore[misc]
     except ParseError as error:
+        raise Refused(SkipReason.EXTRACTION_FAILED, f"malformed XML in {name} ({error})") from None
+
+
+def expat_parse(archive: zipfile.ZipFile, name: str, budget: Budget, parser: XMLParserType) -> None:
+    """Feed an XML member to an expat parser whose handlers are set, as it inflates.
+
+    The fast path for the largest parts (worksheets, shared strings): no element objects.
+    A document type declaration is refused: OOXML has none, and it is where entity bombs live.
+    """
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return
+
+    def refuse_doctype(*_: object) -> None:
+        raise Refused(SkipReason.EXTRACTION_FAILED, f"DTD in {name}")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.buffer_text = True
+    try:
+        for chunk in _chunks(archive, info, budget):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except ExpatError as error:
         raise Refused(SkipReason.EXTRACTION_FAILED, f"malformed XML in {name} ({error})") from None
 
 

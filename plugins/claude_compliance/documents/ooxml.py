@@ -9,11 +9,11 @@ every slide's text and its speaker notes, in presentation order.
 from __future__ import annotations
 
 import posixpath
+import pyexpat
 import re
 import zipfile
-from xml.etree.ElementTree import Element
 
-from claude_compliance.documents.archive import xml_events
+from claude_compliance.documents.archive import expat_parse, xml_events
 from claude_compliance.documents.output import Budget, TextBuilder
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -133,16 +133,42 @@ def _column_name(index: int) -> str:
     return name
 
 
+S_URI = S[1:-1]
+_SI, _T, _RPH, _ROW, _C, _V, _IS = (
+    f"{S_URI} {n}" for n in ("si", "t", "rPh", "row", "c", "v", "is")
+)
+
+
 def _shared_strings(archive: zipfile.ZipFile, part: str, budget: Budget) -> list[str]:
     strings: list[str] = []
-    for event, element in xml_events(archive, part, budget):
-        if event == "end" and element.tag == S + "si":
-            # Phonetic runs (rPh) are reading aids, not the cell's text.
-            phonetic = {id(t) for ph in element.iter(S + "rPh") for t in ph.iter(S + "t")}
-            strings.append(
-                "".join(t.text or "" for t in element.iter(S + "t") if id(t) not in phonetic)
-            )
-            element.clear()
+    parts: list[str] = []
+    state = {"collect": False, "phonetic": 0}
+
+    def start(name: str, _: dict[str, str]) -> None:
+        if name == _SI:
+            parts.clear()
+        elif name == _RPH:  # phonetic runs are reading aids, not the cell's text
+            state["phonetic"] += 1
+        elif name == _T and not state["phonetic"]:
+            state["collect"] = True
+
+    def end(name: str) -> None:
+        if name == _T:
+            state["collect"] = False
+        elif name == _RPH:
+            state["phonetic"] -= 1
+        elif name == _SI:
+            strings.append("".join(parts))
+
+    def chars(data: str) -> None:
+        if state["collect"]:
+            parts.append(data)
+
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    expat_parse(archive, part, budget, parser)
     return strings
 
 
@@ -161,6 +187,56 @@ def xlsx(archive: zipfile.ZipFile, out: TextBuilder, budget: Budget) -> None:
         _sheet(archive, part, name, shared, out, budget)
 
 
+class _SheetReader:
+    """Expat handlers that emit each cell's value with its location."""
+
+    def __init__(self, name: str, shared: list[str], out: TextBuilder) -> None:
+        self.prefix = f"sheet {name}!"
+        self.shared = shared
+        self.out = out
+        self.row = 0
+        self.column = 0
+        self.ref: str | None = None
+        self.kind: str | None = None
+        self.parts: list[str] = []
+        self.collect = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _C:
+            self.column += 1
+            self.ref = attributes.get("r")
+            self.kind = attributes.get("t")
+            self.parts = []
+        elif name == _V or (name == _T and self.kind == "inlineStr"):
+            self.collect = True
+        elif name == _ROW:
+            try:
+                self.row = int(attributes.get("r") or self.row + 1)
+            except ValueError:
+                self.row += 1
+            self.column = 0
+
+    def end(self, name: str) -> None:
+        if name in (_V, _T):
+            self.collect = False
+        elif name == _C:
+            value = "".join(self.parts)
+            if self.kind == "s":
+                try:
+                    value = self.shared[int(value)]
+                except (ValueError, IndexError):
+                    value = ""
+            if value:
+                ref = self.ref or f"{_column_name(self.column)}{self.row}"
+                self.out.add(value + "\t", self.prefix + ref)
+        elif name == _ROW:
+            self.out.add("\n")
+
+    def chars(self, data: str) -> None:
+        if self.collect:
+            self.parts.append(data)
+
+
 def _sheet(
     archive: zipfile.ZipFile,
     part: str,
@@ -169,42 +245,12 @@ def _sheet(
     out: TextBuilder,
     budget: Budget,
 ) -> None:
-    row = 0
-    column = 0
-    for event, element in xml_events(archive, part, budget):
-        tag = element.tag
-        if event == "start":
-            if tag == S + "row":
-                row = int(element.get("r") or row + 1)
-                column = 0
-            continue
-        if tag == S + "c":
-            ref = element.get("r")
-            column += 1
-            if ref is None:
-                ref = f"{_column_name(column)}{row}"
-            value = _cell_value(element, shared)
-            if value:
-                out.add(value, f"sheet {name}!{ref}")
-                out.add("\t")
-            element.clear()
-        elif tag == S + "row":
-            out.add("\n")
-            element.clear()
-
-
-def _cell_value(cell: Element, shared: list[str]) -> str:
-    kind = cell.get("t")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(S + "t"))
-    value = cell.find(S + "v")
-    text = value.text if value is not None and value.text else ""
-    if kind == "s":
-        try:
-            return shared[int(text)]
-        except (ValueError, IndexError):
-            return ""
-    return text
+    reader = _SheetReader(name, shared, out)
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.chars
+    expat_parse(archive, part, budget, parser)
 
 
 # --- PowerPoint -------------------------------------------------------------------------

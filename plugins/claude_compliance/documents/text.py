@@ -71,8 +71,14 @@ def _mostly_printable(sample: bytes) -> bool:
 
 
 def clean(text: str) -> str:
-    """`text` with NUL and lone surrogates replaced by U+FFFD."""
-    return _UNSAFE.sub("\ufffd", text)
+    """`text` with NUL and lone surrogates replaced by U+FFFD (same length, same offsets)."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")  # the fast test for surrogates: the codec refuses them
+    except UnicodeEncodeError:
+        return _UNSAFE.sub("\ufffd", text)
+    return text
 
 
 def decode(data: bytes) -> tuple[str, str]:
