@@ -168,3 +168,28 @@ def test_close_stops_the_worker() -> None:
     assert process is not None and process.poll() is None
     extractor.close()
     assert process.poll() is not None
+
+
+def test_a_forked_process_starts_its_own_worker() -> None:
+    with Extractor() as extractor:
+        assert extractor.extract(NEXT).text is not None
+        parent_worker = extractor.sandbox._process
+        assert parent_worker is not None
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: extract, report whether it used its own worker, exit
+            ok = b"0"
+            try:
+                result = extractor.extract(NEXT)
+                own = extractor.sandbox._process
+                if result.text and own is not None and own.pid != parent_worker.pid:
+                    ok = b"1"
+                extractor.sandbox._stop()
+            finally:
+                os.write(write, ok)
+                os._exit(0)
+        os.close(write)
+        assert os.read(read, 1) == b"1"
+        os.waitpid(pid, 0)
+        assert parent_worker.poll() is None  # the child left the parent's worker alone
+        assert extractor.extract(NEXT).text is not None

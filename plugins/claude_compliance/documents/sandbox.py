@@ -110,7 +110,15 @@ class Sandbox:
         self._process: subprocess.Popen[bytes] | None = None
         self._memory = 0
         self._lock = threading.Lock()
+        self._pid = os.getpid()
         self.restarts = 0
+
+    def _forget_if_forked(self) -> None:
+        # A forked process (Celery, Airflow's task runner) inherits this object: the parent's
+        # pipes (two conversations with one worker would interleave) and the lock, possibly
+        # held by a thread that does not exist in the child (it would never be released).
+        if self._pid != os.getpid():
+            self._process, self._lock, self._pid = None, threading.Lock(), os.getpid()
 
     def _start(self, memory_bytes: int) -> subprocess.Popen[bytes]:
         package_root = str(Path(__file__).resolve().parents[2])
@@ -144,6 +152,7 @@ class Sandbox:
     def parse(self, data: bytes, kind: DocumentFormat, limits: Limits) -> Extraction:
         """The worker's extraction of `data`, or `extraction_failed` when the worker timed
         out, died or ran out of memory (it is then replaced)."""
+        self._forget_if_forked()
         with self._lock:
             if self._process is not None and (
                 self._process.poll() is not None or self._memory != limits.memory_bytes
