@@ -180,3 +180,22 @@ def test_location_at_picks_the_last_segment_at_or_before_the_offset() -> None:
         "page 3",
     ]
     assert location_at((Segment(3, "x"),), 2) is None
+
+
+def test_documents_embedded_in_an_office_file(extractor: Extractor) -> None:
+    workbook = build.xlsx({"Sheet1": {"B2": "EMBEDXLSX"}})
+    data = build.docx(
+        ["report body"],
+        embedded={
+            "Microsoft_Excel_Worksheet.xlsx": workbook,
+            "notes.txt": b"EMBEDTXT",
+            "oleObject1.bin": build.ooxml_encrypted(),
+        },
+    )
+    result = extractor.extract(data)
+    assert locate(result, "report body") == "page 1"
+    assert (
+        locate(result, "EMBEDXLSX") == "embedded Microsoft_Excel_Worksheet.xlsx > sheet Sheet1!B2"
+    )
+    assert locate(result, "EMBEDTXT") == "embedded notes.txt"
+    assert "zipfile+expat" in (result.extractor or "")

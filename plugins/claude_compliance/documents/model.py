@@ -52,6 +52,10 @@ class Extraction:
     segments: tuple[Segment, ...] = ()
 
 
+def _start(segment: Segment) -> int:
+    return segment.start
+
+
 def location_at(segments: Sequence[Segment], offset: int) -> str | None:
     """Where the character at `offset` came from: the last segment starting at or before it.
 
@@ -59,5 +63,5 @@ def location_at(segments: Sequence[Segment], offset: int) -> str | None:
     >>> location_at(segs, 9), location_at(segs, 10), location_at((), 3)
     ('page 1', 'page 2', None)
     """
-    index = bisect_right([segment.start for segment in segments], offset)
+    index = bisect_right(segments, offset, key=_start)
     return segments[index - 1].location if index else None

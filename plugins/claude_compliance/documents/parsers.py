@@ -7,6 +7,7 @@ Everything here runs in the sandbox's child process (see `sandbox`), never in th
 from __future__ import annotations
 
 import logging
+import posixpath
 import pyexpat
 import zipfile
 
@@ -76,11 +77,44 @@ def _parse_into(
                 ooxml.pptx(archive, out, budget)
             else:
                 odf.extract(archive, kind, out, budget)
+            if kind in OOXML:
+                _embedded(archive, out, budget, depth, extractors)
     elif kind == DocumentFormat.ZIP:
         with open_archive(data) as archive:
             _archive(archive, out, budget, depth, "", extractors)
     else:
         raise Refused(SkipReason.BINARY, f"no parser for {kind.value}")
+
+
+def _member(
+    data: bytes,
+    label: str,
+    out: TextBuilder,
+    budget: Budget,
+    depth: int,
+    extractors: set[str],
+    zip_prefix: str,
+) -> None:
+    """The text of one archive member or embedded object, located under `label`."""
+    kind = _detect(data)
+    if kind == DocumentFormat.TEXT:
+        text, codec = decode(data)
+        extractors.add(codec)
+        out.add(text, label)
+        out.add("\n")
+        return
+    if kind not in PARSED:
+        return  # images and binaries hold no text to scan
+    if depth >= budget.limits.max_depth:
+        raise Refused(SkipReason.OVERSIZE, "documents nested beyond the depth cap")
+    if kind == DocumentFormat.ZIP:
+        with open_archive(data) as inner:
+            _archive(inner, out, budget, depth + 1, zip_prefix, extractors)
+        return
+    member = TextBuilder(budget.limits.max_text_chars - out.length)
+    _parse_into(data, kind, member, budget, depth + 1, extractors)
+    out.add_nested(member.text(), tuple(member.segments), label)
+    out.add("\n")
 
 
 def _archive(
@@ -102,25 +136,7 @@ def _archive(
         label = prefix + member_label(info.filename)
         try:
             data = read_member(archive, info, budget)
-            kind = _detect(data)
-            if kind == DocumentFormat.TEXT:
-                text, codec = decode(data)
-                extractors.add(codec)
-                out.add(text, f"member {label}")
-                out.add("\n")
-                continue
-            if kind not in PARSED:
-                continue  # images and binaries hold no text to scan
-            if depth >= budget.limits.max_depth:
-                raise Refused(SkipReason.OVERSIZE, "documents nested beyond the depth cap")
-            if kind == DocumentFormat.ZIP:
-                with open_archive(data) as inner:
-                    _archive(inner, out, budget, depth + 1, label + "/", extractors)
-                continue
-            member = TextBuilder(budget.limits.max_text_chars - out.length)
-            _parse_into(data, kind, member, budget, depth + 1, extractors)
-            out.add_nested(member.text(), tuple(member.segments), f"member {label}")
-            out.add("\n")
+            _member(data, f"member {label}", out, budget, depth, extractors, label + "/")
         except Refused as refusal:
             if refusal.reason == SkipReason.OVERSIZE:
                 raise
@@ -132,3 +148,25 @@ def _archive(
             else SkipReason.EXTRACTION_FAILED
         )
         raise Refused(reason, "no readable member")
+
+
+def _embedded(
+    archive: zipfile.ZipFile,
+    out: TextBuilder,
+    budget: Budget,
+    depth: int,
+    extractors: set[str],
+) -> None:
+    """Documents embedded in an Office file (a workbook pasted into a report lives in
+    `word/embeddings/`; ODF keeps them in `Object N/` folders, not read here). One that is
+    encrypted or damaged is passed over; one that breaks a cap refuses the document."""
+    for info in archive.infolist():
+        if info.is_dir() or "/embeddings/" not in info.filename:
+            continue
+        label = f"embedded {member_label(posixpath.basename(info.filename))}"
+        try:
+            data = read_member(archive, info, budget)
+            _member(data, label, out, budget, depth, extractors, label + "/")
+        except Refused as refusal:
+            if refusal.reason == SkipReason.OVERSIZE:
+                raise

@@ -215,8 +215,19 @@ def _read(stream: BinaryIO, count: int) -> bytes | None:
     return data
 
 
+def _orphan_watch(parent: int) -> None:
+    # A worker stuck in a hostile document never reads the end of its input: if the scan
+    # that started it is gone, nobody will kill it, so it ends itself.
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
 def _serve(memory_bytes: int) -> None:
     import resource
+
+    threading.Thread(target=_orphan_watch, args=(os.getppid(),), daemon=True).start()
 
     # Import the parsers before capping memory, so the cap bounds the document, not imports.
     from claude_compliance.documents import parsers, pdf, rtf  # noqa: F401

@@ -89,9 +89,11 @@ def docx(
     header: str | None = None,
     footer: str | None = None,
     table: Sequence[Sequence[str]] | None = None,
+    embedded: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """A Word document: each page's text (lines become paragraphs), pages separated by page
-    breaks; an optional header, footer, and a table after the last page's text."""
+    breaks; an optional header, footer, and a table after the last page's text. `embedded`
+    objects (name -> bytes, e.g. a workbook) are stored in `word/embeddings/` as Word does."""
     body = []
     for index, page in enumerate(pages):
         if index:
@@ -129,6 +131,9 @@ def docx(
         overrides[f"/word/{kind}1.xml"] = (
             f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
         )
+    for name, content in (embedded or {}).items():
+        doc_rels.append(("package", f"embeddings/{name}"))
+        parts.append((f"word/embeddings/{name}", content))
     section = f"<w:sectPr>{''.join(references)}</w:sectPr>"
     document = (
         f'{_XML}<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>'
