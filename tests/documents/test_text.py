@@ -103,3 +103,15 @@ def test_any_text_survives_each_document_format(text: str) -> None:
         result = extract(data)
         assert_storable(result)
         assert result.skipped_reason is None
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_text(codec: str) -> None:
+    text = "password=hunter2 Grüße 日本\r\n" * 20
+    result = extract(text.encode(codec))
+    assert (result.detected_format, result.text, result.extractor) == ("text", text, codec)
+
+
+def test_binary_with_many_nul_bytes_is_not_utf16() -> None:
+    data = b"".join(i.to_bytes(4, "little") for i in range(2000))  # a table of small ints
+    assert extract(data).skipped_reason == "binary"

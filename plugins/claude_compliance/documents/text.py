@@ -1,8 +1,9 @@
 """Bytes to text: which encoding, the lenient fallback, and text that is safe to store.
 
-Text is decoded by its byte order mark (UTF-8, UTF-16, UTF-32), else as strict UTF-8, else, when
-the bytes look like text in a legacy single-byte code page (no NUL, few control bytes), as
-cp1252 with latin-1 for the five bytes cp1252 leaves undefined. Whatever comes out is cleaned:
+Text is decoded by its byte order mark (UTF-8, UTF-16, UTF-32), else as BOM-less UTF-16 when
+every other byte is NUL, else as strict UTF-8, else, when the bytes look like text in a legacy
+single-byte code page (no NUL, few control bytes), as cp1252 with latin-1 for the five bytes
+cp1252 leaves undefined. Whatever comes out is cleaned:
 NUL and lone surrogates (which no Parquet writer can encode) become U+FFFD.
 """
 
@@ -46,12 +47,32 @@ def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("surrogateescape_latin1", _latin1_for_undefined)
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when BOM-less bytes are mostly-Latin UTF-16 text (one byte
+    of each pair NUL, the other almost never, and the decoded sample printable), else None.
+    Windows tools write such files; text in other scripts cannot be told from binary."""
+    sample = data[: SAMPLE_BYTES & ~1]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd * 10 >= pairs * 6 and even * 10 < pairs:
+        encoding = "utf-16-le"
+    elif even * 10 >= pairs * 6 and odd * 10 < pairs:
+        encoding = "utf-16-be"
+    else:
+        return None
+    text = sample.decode(encoding, errors="replace")
+    printable = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f\v")
+    return encoding if printable * 100 >= len(text) * 95 else None
+
+
 def looks_like_text(data: bytes) -> bool:
-    """Whether bytes without a BOM are text: valid UTF-8, or a legacy code page's text (no
-    NUL, under 5 % control bytes in the first 64 KiB)."""
+    """Whether bytes without a BOM are text: valid UTF-8, a legacy code page's text (no NUL,
+    under 5 % control bytes in the first 64 KiB), or BOM-less UTF-16."""
     sample = data[:SAMPLE_BYTES]
     if b"\x00" in sample:
-        return False
+        return utf16_without_bom(data) is not None
     controls = sum(sample.count(bytes([b])) for b in _CONTROL)
     if controls * 20 > len(sample):
         return False
@@ -87,6 +108,10 @@ def decode(data: bytes) -> tuple[str, str]:
     if encoding is not None:
         body = data[_bom_length(encoding) :]
         return clean(body.decode(encoding, errors="replace")), encoding
+    if b"\x00" in data[:SAMPLE_BYTES]:
+        encoding = utf16_without_bom(data)
+        if encoding is not None:
+            return clean(data.decode(encoding, errors="replace")), encoding
     try:
         return clean(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
