@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import io
+import zipfile
 
 import pytest
 
@@ -199,3 +201,55 @@ def test_documents_embedded_in_an_office_file(extractor: Extractor) -> None:
     )
     assert locate(result, "EMBEDTXT") == "embedded notes.txt"
     assert "zipfile+expat" in (result.extractor or "")
+
+
+def with_members(data: bytes, members: dict[str, bytes | str]) -> bytes:
+    """`data` (a ZIP package) with members added or replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename not in members:
+                target.writestr(info.filename, source.read(info))
+        for name, content in members.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def test_hyperlink_targets_and_comments(extractor: Extractor) -> None:
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId9" Type="{REL}" TargetMode="External" '
+        'Target="https://files.example.com/a?sig=LINKTOKEN"/></Relationships>'
+    )
+    comments = (
+        '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<commentList><comment ref="B2"><text><r><t>COMMENTTOKEN</t></r></text></comment>'
+        "</commentList></comments>"
+    )
+    data = with_members(
+        build.xlsx({"S": {"A1": "cell"}}),
+        {"xl/worksheets/_rels/sheet1.xml.rels": rels, "xl/comments1.xml": comments},
+    )
+    result = extractor.extract(data)
+    assert locate(result, "cell") == "sheet S!A1"
+    assert locate(result, "COMMENTTOKEN") == "comments"
+    assert locate(result, "sig=LINKTOKEN") == "links"
+
+
+def test_odt_headers_and_footers(extractor: Extractor) -> None:
+    styles = (
+        '<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:master-styles>'
+        '<style:master-page style:name="Standard"><style:header><text:p>ODTHEAD '
+        "<text:span>x</text:span></text:p></style:header><style:footer-left><text:p>ODTFOOT"
+        "</text:p></style:footer-left></style:master-page></office:master-styles>"
+        "</office:document-styles>"
+    )
+    result = extractor.extract(with_members(build.odt("body ODTBODY"), {"styles.xml": styles}))
+    assert locate(result, "ODTBODY") is None  # ODT body text has no page numbers to give
+    assert locate(result, "ODTHEAD x") == "header"
+    assert locate(result, "ODTFOOT") == "footer"

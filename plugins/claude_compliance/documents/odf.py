@@ -2,7 +2,8 @@
 
 Paragraphs and headings with their spans, spaces (`text:s`), tabs and line breaks; ODS cells
 located as "sheet Name!B7" (repeated rows and columns counted); ODP pages as "slide N" and
-their notes as "slide N notes". A package whose manifest lists encryption data is encrypted.
+their notes as "slide N notes"; then page headers and footers from `styles.xml`. A package
+whose manifest lists encryption data is encrypted.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def _repeat(element: Element, attribute: str) -> int:
 def extract(
     archive: zipfile.ZipFile, kind: DocumentFormat, out: TextBuilder, budget: Budget
 ) -> None:
+    _content(archive, kind, out, budget)
+    headers_and_footers(archive, out, budget)
+
+
+def _content(
+    archive: zipfile.ZipFile, kind: DocumentFormat, out: TextBuilder, budget: Budget
+) -> None:
     if "META-INF/manifest.xml" in archive.namelist():
         manifest = read_member(archive, archive.getinfo("META-INF/manifest.xml"), budget)
         if b"encryption-data" in manifest:
@@ -105,4 +113,35 @@ def extract(
                 else:
                     location = None
                 out.add(_block_text(element) + "\n", location)
+            element.clear()
+
+
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+# Page headers and footers of master pages (ODF 1.3 §16.10), first and left-page variants too.
+_HEADERS = {STYLE + n: "header" for n in ("header", "header-left", "header-first")} | {
+    STYLE + n: "footer" for n in ("footer", "footer-left", "footer-first")
+}
+
+
+def headers_and_footers(archive: zipfile.ZipFile, out: TextBuilder, budget: Budget) -> None:
+    """The text of the page headers and footers, which live in `styles.xml`."""
+    where: list[str] = []
+    depth = 0
+    for event, element in xml_events(archive, "styles.xml", budget):
+        tag = element.tag
+        if tag in _HEADERS:
+            if event == "start":
+                where.append(_HEADERS[tag])
+            else:
+                where.pop()
+                element.clear()
+            continue
+        if not where or tag not in _BLOCKS:
+            continue
+        if event == "start":
+            depth += 1
+            continue
+        depth -= 1
+        if not depth:
+            out.add(_block_text(element) + "\n", where[-1])
             element.clear()

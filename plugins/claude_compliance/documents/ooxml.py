@@ -295,3 +295,34 @@ def pptx(archive: zipfile.ZipFile, out: TextBuilder, budget: Budget) -> None:
         for kind, target in _relationships(archive, slide, budget).values():
             if kind == "notesSlide":
                 _drawing_text(archive, target, out, budget, f"slide {number} notes")
+
+
+# --- Every kind -------------------------------------------------------------------------
+
+# Comment parts of workbooks and presentations (legacy, threaded, modern): their text elements.
+_COMMENT_PARTS = re.compile(
+    r"xl/comments\d*\.xml|xl/threadedComments/[^/]+\.xml|ppt/comments/[^/]+\.xml"
+)
+_TEXT_TAGS = ("}t", "}text")
+
+
+def comments_and_links(archive: zipfile.ZipFile, out: TextBuilder, budget: Budget) -> None:
+    """Workbook and presentation comments, then the targets of external links (a hyperlink's
+    URL lives only in a relationship, and URLs carry tokens in their query strings)."""
+    names = sorted(archive.namelist(), key=_natural)
+    for name in names:
+        if _COMMENT_PARTS.fullmatch(name):
+            for event, element in xml_events(archive, name, budget):
+                if event == "end" and element.tag.endswith(_TEXT_TAGS) and element.text:
+                    out.add(element.text + "\n", "comments")
+    for name in names:
+        if not name.endswith(".rels"):
+            continue
+        for event, element in xml_events(archive, name, budget):
+            if (
+                event == "end"
+                and element.tag == PR + "Relationship"
+                and element.get("TargetMode") == "External"
+                and element.get("Target")
+            ):
+                out.add(element.get("Target", "") + "\n", "links")

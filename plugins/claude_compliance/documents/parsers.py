@@ -78,6 +78,7 @@ def _parse_into(
             else:
                 odf.extract(archive, kind, out, budget)
             if kind in OOXML:
+                ooxml.comments_and_links(archive, out, budget)
                 _embedded(archive, out, budget, depth, extractors)
     elif kind == DocumentFormat.ZIP:
         with open_archive(data) as archive:
