@@ -3,7 +3,8 @@
 DOCX: the body by page (explicit and last-rendered page breaks), tables, text boxes, tracked
 deletions and field codes, then headers, footers, footnotes, endnotes and comments. XLSX: every
 cell's value (shared, inline and literal strings, numbers) located as "sheet Name!B7". PPTX:
-every slide's text and its speaker notes, in presentation order.
+every slide's text and its speaker notes, in presentation order. All three: comments, and the
+targets of external links ("links").
 """
 
 from __future__ import annotations
