@@ -75,7 +75,7 @@ def test_files_outside_what_we_scan_are_recorded_with_a_reason(
     files = [r for i in DAYS for r in table(tmp_path, "chat_files", i)]
     files += [r for i in DAYS for r in table(tmp_path, "project_attachments", i)]
     reasons = {r["skipped_reason"] for r in files}
-    assert {None, "binary", "oversize"} <= reasons
+    assert {None, "image", "oversize", "encrypted", "extraction_failed"} <= reasons
     for row in files:
         assert (row["content_text"] is None) == (row["skipped_reason"] is not None)
 

@@ -14,7 +14,7 @@ from typing import Any
 from claude_compliance.api.pagination import CursorPaginator
 from claude_compliance.lake.interval import parse_timestamp
 from claude_compliance.sync import records
-from claude_compliance.sync.content import fetch_text
+from claude_compliance.sync.content import FileContent, fetch_file
 from claude_compliance.sync.context import ExtractContext, Rows, TableReport, Tracker
 
 HARD_DELETED = "hard_deleted"
@@ -85,12 +85,10 @@ def _file_row(
     is_deleted: bool,
 ) -> dict[str, Any]:
     file_id = str(meta["id"])
-    text: str | None
-    reason: str | None
     if is_deleted:
-        text, reason = None, "deleted"
+        content = FileContent(None, "deleted", meta.get("md5"))
     else:
-        content = fetch_text(
+        content = fetch_file(
             ctx.client,
             f"/v1/compliance/apps/chats/files/{file_id}/content",
             meta,
@@ -98,7 +96,6 @@ def _file_row(
             ctx.content,
         )
         tracker.call(content.requests, content.request_id)
-        text, reason = content.text, content.skipped_reason
     return {
         "file_id": file_id,
         "chat_id": chat_id,
@@ -108,8 +105,7 @@ def _file_row(
         "size_bytes": meta.get("size_bytes"),
         "md5": meta.get("md5"),
         "created_at": parse_timestamp(meta.get("created_at") or message.get("created_at")),
-        "content_text": text,
-        "skipped_reason": reason,
+        **content.columns(),
         "tombstone": DELETED_BY_USER if is_deleted else None,
         "raw_json": records.raw(meta),
         "key_id": ctx.key_id,

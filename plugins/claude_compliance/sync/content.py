@@ -1,48 +1,28 @@
-"""File content: which files are text, how big is too big, what a download proves, and a
-content cache so unchanged files and documents (same MD5) are never downloaded twice.
+"""File content: what a download proves, how big is too big, the text of the bytes (judged by
+their content, never by the name or MIME type), and a content cache so unchanged files and
+documents (same MD5) are never downloaded or extracted twice.
 
-A file we do not scan is still recorded, with `skipped_reason` saying why: `binary`,
+Every file within the size cap is downloaded: the API stores Word, PowerPoint and some PDFs
+as extracted text under the original name and MIME type (spec §5.3), and a text file may be
+typed `application/octet-stream` or have no extension at all. `claude_compliance.documents`
+decides what the bytes are and extracts their text. A file we do not scan is still recorded,
+with `skipped_reason` saying why: `image`, `encrypted`, `extraction_failed`, `binary`,
 `oversize`, `decode_error`, `md5_mismatch`, `deleted` or `not_found`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from claude_compliance.api import ComplianceClient, NotFoundError
+from claude_compliance.documents import Extraction, Segment, SkipReason, extract
 from claude_compliance.lake.fs import LakeDir, write_bytes_atomic
 
-TEXT_MIME_TYPES = frozenset(
-    {
-        "application/json",
-        "application/xml",
-        "application/x-yaml",
-        "application/yaml",
-        "application/javascript",
-        "application/x-javascript",
-        "application/sql",
-        "application/x-sh",
-        "application/x-shellscript",
-        "application/toml",
-        "application/x-ndjson",
-        "application/csv",
-        "application/x-httpd-php",
-        "application/x-python",
-    }
-)
-TEXT_SUFFIXES = frozenset(
-    {
-        ".txt", ".md", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".toml",
-        ".ini", ".cfg", ".conf", ".env", ".properties", ".xml", ".html", ".htm", ".log", ".sql",
-        ".py", ".js", ".ts", ".tsx", ".jsx", ".java", ".go", ".rs", ".rb", ".php", ".sh",
-        ".bash", ".zsh", ".ps1", ".c", ".h", ".cpp", ".hpp", ".cs", ".kt", ".swift", ".scala",
-        ".r", ".tf", ".hcl", ".pem", ".key", ".har", ".netrc", ".pgpass",
-    }
-)  # fmt: skip
+TEXT_FORMAT = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,37 +32,96 @@ class FileContent:
     md5: str | None
     requests: int = 0
     request_id: str | None = None
+    detected_format: str | None = None
+    extractor: str | None = None
+    segments: tuple[Segment, ...] = ()
 
+    @classmethod
+    def of(
+        cls,
+        extraction: Extraction,
+        md5: str | None,
+        requests: int = 0,
+        request_id: str | None = None,
+    ) -> FileContent:
+        return cls(
+            extraction.text,
+            extraction.skipped_reason,
+            md5,
+            requests,
+            request_id,
+            extraction.detected_format,
+            extraction.extractor,
+            extraction.segments,
+        )
 
-def is_text_like(filename: str | None, mime_type: str | None) -> bool:
-    mime = (mime_type or "").split(";")[0].strip().lower()
-    if mime.startswith("text/") or mime in TEXT_MIME_TYPES or mime.endswith(("+json", "+xml")):
-        return True
-    suffix = PurePosixPath(filename or "").suffix.lower()
-    return suffix in TEXT_SUFFIXES
+    def columns(self) -> dict[str, Any]:
+        """The lake row's content columns (`chat_files`, `project_attachments`)."""
+        return {
+            "content_text": self.text,
+            "skipped_reason": self.skipped_reason,
+            "detected_format": self.detected_format,
+            "extractor": self.extractor,
+            "content_segments": [{"start": s.start, "location": s.location} for s in self.segments]
+            or None,
+        }
 
 
 class ContentCache:
-    """Decoded text content by MD5 (hex of the served bytes), one store per key.
+    """What the bytes with a given MD5 (hex of the served bytes) turned out to be: their text,
+    format, extractor and segments, one store per key.
 
     Lives beside the lake (`<lake>/content/key=<key_id>/`), so a re-run, a backfill or the
-    next interval that meets the same file finds it without a download.
+    next interval that meets the same file finds it without a download. A failed extraction
+    may be transient (a time limit on a loaded machine), so it is tried again on the next
+    syncs and remembered only once it has failed `FAILURE_RETRIES` times.
     """
+
+    FAILURE_RETRIES = 3
 
     def __init__(self, lake_dir: LakeDir, key_id: str) -> None:
         self.root = lake_dir / "content" / f"key={key_id}"
 
     def _path(self, md5: str) -> LakeDir:
-        return self.root / md5[:2] / f"{md5}.txt"
+        return self.root / md5[:2] / f"{md5}.json"
 
-    def get(self, md5: str | None) -> str | None:
+    def _entry(self, md5: str | None) -> dict[str, Any] | None:
         if not md5 or not all(c in "0123456789abcdef" for c in md5.lower()):
             return None
         path = self._path(md5.lower())
-        return path.read_text(encoding="utf-8") if path.exists() else None
+        if not path.exists():
+            return None
+        entry: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return entry
 
-    def put(self, md5: str, text: str) -> None:
-        write_bytes_atomic(self._path(md5.lower()), text.encode("utf-8"))
+    def get(self, md5: str | None) -> Extraction | None:
+        entry = self._entry(md5)
+        if entry is None:
+            return None
+        failed = entry.get("skipped_reason") == SkipReason.EXTRACTION_FAILED
+        if failed and entry.get("failures", 0) < self.FAILURE_RETRIES:
+            return None
+        return Extraction(
+            text=entry["text"],
+            detected_format=entry["detected_format"],
+            extractor=entry.get("extractor"),
+            skipped_reason=entry.get("skipped_reason"),
+            segments=tuple(Segment(int(s), str(loc)) for s, loc in entry.get("segments", [])),
+        )
+
+    def put(self, md5: str, extraction: Extraction) -> None:
+        entry: dict[str, Any] = {
+            "text": extraction.text,
+            "detected_format": extraction.detected_format,
+            "extractor": extraction.extractor,
+            "skipped_reason": extraction.skipped_reason,
+            "segments": [[s.start, s.location] for s in extraction.segments],
+        }
+        if extraction.skipped_reason == SkipReason.EXTRACTION_FAILED:
+            earlier = self._entry(md5) or {}
+            entry["failures"] = int(earlier.get("failures", 0)) + 1
+        data = json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        write_bytes_atomic(self._path(md5.lower()), data)
 
     def document_md5(self, document_id: str) -> str | None:
         path = self.root / "documents" / document_id
@@ -118,62 +157,46 @@ def fetch_document(client: ComplianceClient, document_id: str, cache: ContentCac
         if cached is not None:
             user = meta.body.get("user")
             user_id = user.get("id") if isinstance(user, Mapping) else None
-            return Document(cached, md5, user_id, requests, meta.request_id, downloaded=False)
+            return Document(cached.text, md5, user_id, requests, meta.request_id, downloaded=False)
     page = client.get_json(base)
     requests += page.attempts
     content = page.body.get("content")
     text = str(content) if content is not None else None
     md5 = None
     if text is not None:
-        md5 = md5_hex(text.encode("utf-8"))
-        cache.put(md5, text)
+        md5 = md5_hex(text.encode("utf-8", "surrogatepass"))
+        cache.put(md5, Extraction(text, TEXT_FORMAT, "api-text"))
         cache.remember_document(document_id, md5)
     user = page.body.get("user")
     user_id = user.get("id") if isinstance(user, Mapping) else None
     return Document(text, md5, user_id, requests, page.request_id, downloaded=True)
 
 
-def fetch_text(
+def fetch_file(
     client: ComplianceClient,
     content_path: str,
     meta: Mapping[str, Any],
     size_cap_bytes: int,
     cache: ContentCache | None = None,
 ) -> FileContent:
-    """A file's text if it is text and within the cap (from the cache when its MD5 is
-    known), otherwise None and why not."""
+    """A file's text, judged and extracted from its bytes (from the cache when its MD5 is
+    known), or None and why not."""
     md5 = meta.get("md5")
-    if not is_text_like(meta.get("filename"), meta.get("mime_type")):
-        return FileContent(None, "binary", md5)
     size = meta.get("size_bytes")
     if isinstance(size, int) and size > size_cap_bytes:
-        return FileContent(None, "oversize", md5)
+        return FileContent(None, SkipReason.OVERSIZE, md5)
     cached = cache.get(md5) if cache is not None else None
     if cached is not None:
-        return FileContent(cached, None, md5)
+        return FileContent.of(cached, md5)
     try:
         download = client.download(content_path)
     except NotFoundError:
         return FileContent(None, "not_found", md5, requests=1)
-    text: str | None
-    reason: str | None
     if len(download.content) > size_cap_bytes:
-        text, reason = None, "oversize"
-    elif download.md5_matches is False:
-        text, reason = None, "md5_mismatch"
-    else:
-        text, reason = decode_text(download.content)
-        if text is not None and cache is not None:
-            cache.put(md5_hex(download.content), text)
-    return FileContent(text, reason, md5, download.attempts, download.request_id)
-
-
-def decode_text(content: bytes) -> tuple[str | None, str | None]:
-    """The text of a file's bytes, or None and why it is not text."""
-    if b"\x00" in content[:8192]:
-        return None, "binary"
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, "decode_error"
-    return text.removeprefix("\ufeff"), None
+        return FileContent(None, SkipReason.OVERSIZE, md5, download.attempts, download.request_id)
+    if download.md5_matches is False:
+        return FileContent(None, "md5_mismatch", md5, download.attempts, download.request_id)
+    extraction = extract(download.content)
+    if cache is not None:
+        cache.put(md5_hex(download.content), extraction)
+    return FileContent.of(extraction, md5, download.attempts, download.request_id)

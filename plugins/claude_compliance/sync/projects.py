@@ -19,7 +19,7 @@ from claude_compliance.api.pagination import PageTokenPaginator
 from claude_compliance.lake.interval import parse_timestamp
 from claude_compliance.sync import records
 from claude_compliance.sync.chats import HARD_DELETED
-from claude_compliance.sync.content import fetch_document, fetch_text
+from claude_compliance.sync.content import TEXT_FORMAT, FileContent, fetch_document, fetch_file
 from claude_compliance.sync.context import ExtractContext, Rows, TableReport, Tracker
 
 log = logging.getLogger(__name__)
@@ -136,14 +136,15 @@ def _attachment_row(
 ) -> dict[str, Any]:
     kind = str(item.get("type"))
     user_id = None
-    text: str | None
-    reason: str | None
     if kind == "project_doc":
         document = fetch_document(ctx.client, str(item["id"]), ctx.content)
         tracker.call(document.requests, document.request_id)
-        text, reason, md5, user_id = document.text, None, document.md5, document.user_id
+        content = FileContent(
+            document.text, None, document.md5, detected_format=TEXT_FORMAT, extractor="api-text"
+        )
+        user_id = document.user_id
     else:
-        content = fetch_text(
+        content = fetch_file(
             ctx.client,
             f"/v1/compliance/apps/chats/files/{item['id']}/content",
             item,
@@ -151,7 +152,6 @@ def _attachment_row(
             ctx.content,
         )
         tracker.call(content.requests, content.request_id)
-        text, reason, md5 = content.text, content.skipped_reason, content.md5
     return {
         "attachment_id": item["id"],
         "attachment_type": kind,
@@ -159,11 +159,10 @@ def _attachment_row(
         "filename": item.get("filename"),
         "mime_type": item.get("mime_type"),
         "size_bytes": item.get("size_bytes"),
-        "md5": md5,
+        "md5": content.md5,
         "created_at": created_at,
         "user_id": user_id,
-        "content_text": text,
-        "skipped_reason": reason,
+        **content.columns(),
         "tombstone": None,
         "raw_json": records.raw(item),
         "key_id": ctx.key_id,
