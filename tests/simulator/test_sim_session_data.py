@@ -32,36 +32,60 @@ CHAT_SOURCES = (
     "project_file",
 )
 
-# sha256 of the pre-session data of each config, computed with `_legacy_digest` on the code
-# before sessions existed (commit acfbcff): sessions must not move a single chat byte. Names
-# are left out: some now carry planted values on purpose (`simulator.names`), and everything
-# else about those chats and projects must stay the same.
+# sha256 of the data generated before sessions, names and documents existed, computed with
+# `_legacy_digest` on the code of commit acfbcff: the later generators (sessions, names holding
+# values, document uploads) must not move a single other byte. Left out: names (some now carry
+# values on purpose), the uploads `document_files` adds (and their ids on the messages they
+# are attached to) and the new `StoredFile.text` field.
 LEGACY = [
-    (SMALL, "1ff97be94a5f51eaf07a3e9d3d66e0b046e0b70745aa26f54e9a94359ed65ca8"),
+    (SMALL, "18f7b08c3deb7828b1e5f4878102ce0d800cc35093c68266fa7fd1877f604204"),
     (
         SimConfig(seed=2, users=2, days=1, orgs=1, anchor=ANCHOR),
-        "97e2daacc88e24baf16a5d610537738c1278928cf7de90470d38da7a4e056d7a",
+        "a59fd21a3413db0adde8144a47787995a50942a855cf25e64d4664a0edd1a573",
     ),
     (
         SimConfig(seed=11, users=30, days=10, anchor=ANCHOR, orgs=3),
-        "c7af64779d1a9ace084cfb0e086d07706bad35e5010c87435fbb10934828b507",
+        "5a9b146bb98d569dfd40ab7f7c686b504e1efc7335c6e8194a42d43d469c5358",
     ),
 ]
+LEGACY_FILE_FIELDS = (
+    "id",
+    "uuid",
+    "filename",
+    "mime_type",
+    "created_at",
+    "content",
+    "user_id",
+    "organization_uuid",
+    "chat_id",
+    "message_id",
+    "project_id",
+)
 
 
 def _legacy_digest(sim: Simulator) -> str:
     d = sim.data
+    docs = d.document_file_ids
+    files = {
+        k: tuple(getattr(f, n) for n in LEGACY_FILE_FIELDS)
+        for k, f in d.files.items()
+        if k not in docs
+    }
+    messages = {
+        k: dataclasses.replace(m, file_ids=tuple(i for i in m.file_ids if i not in docs))
+        for k, m in d.messages.items()
+    }
     parts = [
         d.parent_uuid,
         d.orgs,
         d.users,
         [dataclasses.replace(c, name="") for c in d.chats],
-        d.messages,
-        d.files,
+        messages,
+        files,
         [dataclasses.replace(p, name="") for p in d.projects],
         d.documents,
         d.activities,
-        [t for t in sim.truth() if t.source in CHAT_SOURCES],
+        [t for t in sim.truth() if t.source in CHAT_SOURCES and t.source_id not in docs],
         [x for x in sim.decoys() if x.source in CHAT_SOURCES],
         sim.keys,
     ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import text
 from .config import SimConfig
+from .document_files import add_documents
 from .ids import IdFactory
 from .model import (
     Activity,
@@ -780,9 +781,10 @@ class _Generator:
         data.reindex()
         # then names holding values, also from their own stream
         named = plant_in_names(self.config, data)
+        uploads = add_documents(self.config, data)
         return Generated(
             data=data,
-            planted=self.planted + sessions.planted + named,
+            planted=self.planted + sessions.planted + named + uploads,
             decoys=self.decoys + sessions.decoys,
         )
 

@@ -95,6 +95,8 @@ class StoredFile:
     chat_id: str | None = None
     message_id: str | None = None
     project_id: str | None = None
+    text: str | None = None
+    """For a document, the text it was built from (where its ground truth points)."""
 
     @property
     def md5(self) -> str:
@@ -286,6 +288,8 @@ class SimData:
     local_sessions: list[LocalSession] = field(default_factory=list)
     remote_sessions: list[RemoteSession] = field(default_factory=list)
     session_messages: dict[str, SessionMessage] = field(default_factory=dict)
+    document_file_ids: set[str] = field(default_factory=set)
+    """The uploads added by `document_files` (documents of every format)."""
     users_by_id: dict[str, User] = field(init=False)
     chats_by_id: dict[str, Chat] = field(init=False)
     projects_by_id: dict[str, Project] = field(init=False)

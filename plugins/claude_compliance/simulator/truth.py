@@ -3,7 +3,9 @@
 Offsets are Python character offsets into the scanned input text of the source, defined as:
 
 - ``chat_message``: the message's ``type == "text"`` content blocks joined by ``"\\n"``;
-- ``chat_file``: the file's content decoded as UTF-8;
+- ``chat_file``: the file's content decoded as UTF-8; for a document (DOCX, PDF, …) the text
+  it was built from (``StoredFile.text``): an extractor lays the same words out its own way,
+  so a check locates the value in the extracted text;
 - ``project_description`` / ``project_instruction``: the project's ``description`` /
   ``instructions``;
 - ``project_file``: the project document's ``content`` or the project file's decoded content;
@@ -82,15 +84,14 @@ def scanned_input(data: SimData, source: str, source_id: str) -> str:
     """The input text a scanner sees for ``source`` / ``source_id`` (see module docstring)."""
     if source == "chat_message":
         return data.messages[source_id].scanned_text
-    if source == "chat_file":
-        return data.files[source_id].content.decode("utf-8")
+    if source in ("chat_file", "project_file") and source_id in data.files:
+        stored = data.files[source_id]
+        return stored.text if stored.text is not None else stored.content.decode("utf-8")
     if source in ("project_description", "project_instruction"):
         project = data.projects_by_id[source_id]
         return project.description if source == "project_description" else project.instructions
     if source == "project_file":
-        if source_id in data.documents:
-            return data.documents[source_id].content
-        return data.files[source_id].content.decode("utf-8")
+        return data.documents[source_id].content
     if source == "session_message":
         return data.session_messages[source_id].scanned_text
     if source == "chat_name":
