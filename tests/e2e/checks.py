@@ -33,20 +33,44 @@ def findings_by_input(db: Path) -> dict[tuple[str, str], list[tuple[str, int, in
     return index
 
 
-def recall(db: Path, planted: Iterable[dict[str, Any]]) -> Recall:
+def recall(db: Path, planted: Iterable[dict[str, Any]], lake: Path | None = None) -> Recall:
     """A planted value counts as found when a finding of its category overlaps its span
-    in the same input."""
+    in the same input.
+
+    A document's ground truth points into the text it was built from; with `lake`, the value
+    is located in the text our extraction produced (read back from the raw lake), so a finding
+    must cover the value where it really is, and a value the extraction lost is missed.
+    """
     index = findings_by_input(db)
     entries = list(planted)
     missed = []
     for entry in entries:
+        start, end = entry["start"], entry["end"]
+        if lake is not None and entry["source"] in ("chat_file", "project_file"):
+            text = _lake_text(lake, entry["source"], entry["source_id"])
+            if text is None or text[start:end] != entry["value"]:
+                at = text.find(entry["value"]) if text is not None else -1
+                start, end = (at, at + len(entry["value"])) if at >= 0 else (-1, -1)
         hits = index.get((entry["source"], entry["source_id"]), [])
         if not any(
-            cat == entry["category"] and start < entry["end"] and entry["start"] < end
-            for cat, start, end in hits
+            cat == entry["category"] and start < e and s < end and start >= 0 for cat, s, e in hits
         ):
             missed.append(entry)
     return Recall(planted=len(entries), found=len(entries) - len(missed), missed=missed)
+
+
+def _lake_text(lake: Path, source: str, source_id: str) -> str | None:
+    from claude_compliance.scan.sources import source as registry
+
+    spec = registry(source)
+    pattern = str(lake / "raw" / spec.table / "*" / "dt=*" / "*.parquet")
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"select {spec.text_column} from read_parquet(?, union_by_name = true) "
+            f"where {spec.id_column} = ? order by synced_at desc limit 1",
+            [pattern, source_id],
+        ).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def scanned_input_keys(db: Path) -> set[tuple[str, str]]:

@@ -47,17 +47,47 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
     uncovered = [e for e in truth if (e["source"], e["source_id"]) not in covered]
     assert uncovered == []
     implemented = {d.category.value for d in load_engine(secret=b"x" * 32).detectors}
-    result = recall(db, [e for e in truth if e["category"] in implemented])
+    lake = home / "lake"
+    result = recall(db, [e for e in truth if e["category"] in implemented], lake)
     assert result.planted >= 10
     assert result.ratio >= 0.95, result.missed[:5]
     assert {e["source"] for e in truth} == set(SOURCE_NAMES)
     per_source = {
-        s: recall(db, [e for e in truth if e["source"] == s and e["category"] in implemented])
+        s: recall(db, [e for e in truth if e["source"] == s and e["category"] in implemented], lake)
         for s in SOURCE_NAMES
     }
     assert all(r.ratio >= 0.95 for r in per_source.values()), {
         s: (r.ratio, r.missed[:2]) for s, r in per_source.items()
     }
+
+    # Files are judged by their bytes: every format recorded, what cannot be read listed
+    # with its reason, findings in documents say where they are.
+    from claude_compliance.simulator.document_files import UNREADABLE
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        files = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select source_id, detected_format, extractor, skipped_reason "
+                "from scanned_inputs where source in ('chat_file', 'project_file')"
+            ).fetchall()
+        }
+        locations = [
+            r[0]
+            for r in con.execute(
+                "select location from findings where location is not null"
+            ).fetchall()
+        ]
+    stored = sim.data.files
+    for spec in UNREADABLE:
+        ids = [f for f in sim.data.document_file_ids if stored[f].filename == spec.filename]
+        assert ids and all(files[f][2] == spec.reason for f in ids), (
+            spec.filename,
+            files.get(ids[0]),
+        )
+    formats = {files[f][0] for f in sim.data.document_file_ids}
+    assert {"docx", "xlsx", "pptx", "pdf", "odt", "rtf", "zip", "text", "image"} <= formats
+    assert {loc.split()[0] for loc in locations} >= {"page", "sheet", "slide", "member"}
 
     with duckdb.connect(str(db), read_only=True) as con:
         before = con.execute("select finding_id from findings order by 1").fetchall()
