@@ -216,3 +216,45 @@ def test_the_conversation_view_is_audited_and_highlights_the_finding(
     events, _ = AuditLog(web.engine).recent(action="view_conversation")
     assert events[0].target == f"chat {XSS_CHAT}" and events[0].actor == "analyst"
     assert analyst.get("/conversation/chat/nope").status_code == 404
+
+
+def _in_tool_result(message: Any, offset: int) -> bool:
+    """Whether `offset` of the message's scanned text falls inside one of its tool results."""
+    from claude_compliance.simulator.model import SessionText, SessionToolResult
+
+    at = 0
+    for block in message.content:
+        if isinstance(block, SessionText):
+            text, is_result = block.text, False
+        elif isinstance(block, SessionToolResult):
+            text, is_result = "\n".join(block.texts), True
+        else:
+            continue
+        if at <= offset < at + len(text):
+            return is_result
+        at += len(text) + 1
+    return False
+
+
+def test_the_session_view_masks_collapses_tool_results_and_is_audited(
+    web: Web, built: Built
+) -> None:
+    analyst = web.client("analyst")
+    messages = built.sim.data.session_messages
+    row = next(
+        r
+        for r in findings_rows(built)
+        if r["source"] == "session_message"
+        and _in_tool_result(messages[r["source_id"]], r["start_offset"])
+    )
+    page = analyst.get(f"/conversation/session/{row['session_id']}?finding={row['finding_id']}")
+    assert page.status_code == 200
+    text = page.text
+    assert 'id="highlight"' in text, "the finding's span is marked inside its tool result"
+    assert '<details class="file tool" open>' in text, "the result holding it opens"
+    assert '<details class="file tool">' in text, "the other tool calls and results stay closed"
+    events, _ = AuditLog(web.engine).recent(action="view_conversation")
+    assert events[0].target == f"session {row['session_id']}"
+    assert analyst.get("/conversation/session/nope").status_code == 404
+    detail = analyst.get(f"/findings/{row['finding_id']}").text
+    assert f"/conversation/session/{row['session_id']}?finding={row['finding_id']}" in detail
