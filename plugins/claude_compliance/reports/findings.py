@@ -40,6 +40,8 @@ FINDING_COLUMNS = (
     "confidence",
     "ruleset_version",
     "scanned_at",
+    "session_id",
+    "location",
 )
 
 
@@ -66,6 +68,8 @@ class FindingRow:
     confidence: float | None
     ruleset_version: str
     scanned_at: datetime
+    session_id: str | None = None
+    location: str | None = None  # masked like any user text (sheet and member names)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> FindingRow:

@@ -131,6 +131,8 @@ def export_record(row: FindingRow, state: TriageState, dashboard_url: str) -> di
         "source_id": row.source_id,
         "chat_id": row.chat_id,
         "project_id": row.project_id,
+        "session_id": row.session_id,
+        "location": row.location,
         "detector": row.detector,
         "category": row.category,
         "severity": row.severity,

@@ -69,7 +69,7 @@ LIST_COLUMNS = (
 COLUMNS = (
     "f.finding_id, f.key_id, f.organization_uuid, f.organization_name, f.user_id, "
     "f.user_email, f.source, f.source_id, f.chat_id, f.project_id, f.occurred_at, f.detector, "
-    "f.category, f.severity, f.redacted_match, f.fingerprint"
+    "f.category, f.severity, f.redacted_match, f.fingerprint, f.session_id, f.location"
 )
 
 
@@ -417,6 +417,8 @@ CSV_COLUMNS = (
     "source_id",
     "chat_id",
     "project_id",
+    "session_id",
+    "location",
     "organization_uuid",
     "organization_name",
     "user_id",
