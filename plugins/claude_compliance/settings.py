@@ -7,6 +7,7 @@ fingerprint secrets from `claude_compliance.secrets`. Every variable read is lis
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,6 +67,19 @@ class Settings:
             raise SettingsError(
                 f"CLAUDE_COMPLIANCE_API_URL must be an http(s) URL, got {api_url!r}"
             )
+        insecure_hosts = {
+            h.strip().lower()
+            for h in (env.get("CLAUDE_COMPLIANCE_API_INSECURE_HOSTS") or "").split(",")
+            if h.strip()
+        }
+        host = (parts.hostname or "").lower()
+        if parts.scheme == "http" and not (is_loopback_host(host) or host in insecure_hosts):
+            raise SettingsError(
+                "CLAUDE_COMPLIANCE_API_URL must use https: the Compliance key travels in a "
+                f"header, and plain http is allowed only on loopback (got {host!r}; a trial "
+                "simulator on a private network can be named in "
+                "CLAUDE_COMPLIANCE_API_INSECURE_HOSTS)"
+            )
         state_db_url = env.get("CLAUDE_COMPLIANCE_STATE_DB") or f"sqlite:///{home / 'state.db'}"
         rules = env.get("CLAUDE_COMPLIANCE_RULES")
         return cls(
@@ -92,6 +106,16 @@ class Settings:
     def ensure_dirs(self) -> None:
         for path in (self.home, self.lake_dir, self.warehouse_dir, self.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def is_loopback_host(host: str) -> bool:
+    """`localhost`, 127.0.0.0/8 or ::1: where plain http cannot leave the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
