@@ -38,6 +38,7 @@ __all__ = [
     "QUICK_RETRY",
     "REVOKE_NOTICE",
     "KeyRejected",
+    "KeyRevoked",
     "KeyStoreError",
     "MasterKeyError",
     "Registered",
@@ -48,6 +49,10 @@ __all__ = [
     "rotate_master",
     "validate",
 ]
+
+
+class KeyRevoked(KeyStoreError):
+    """The key is revoked: it is neither validated nor used again."""
 
 
 class MasterKeyError(ValueError):
@@ -149,9 +154,19 @@ def validate(
     actor: str,
     transport: httpx.BaseTransport | None = None,
 ) -> KeyRecord:
-    """Re-check a stored key live; the outcome is recorded, a refusal also raised."""
+    """Re-check a stored key live; the outcome is recorded, a refusal also raised.
+
+    A revoked key is refused without a call: it is out of use here, and calling it "valid"
+    would read as back in service.
+    """
     store = runtime.key_store(settings)
     record = store.get(key_id)
+    if record.is_revoked:
+        when = f"{record.revoked_at:%Y-%m-%d %H:%M} UTC" if record.revoked_at else "earlier"
+        raise KeyRevoked(
+            f"key {key_id} is revoked ({when} by {record.revoked_by or 'unknown'}): it is not "
+            "validated or used; register the key again with `keys add` to use it"
+        )
     try:
         with runtime.client(
             settings,
