@@ -198,3 +198,47 @@ class TestInsecureHostsAreNamedExplicitly:
         env["CLAUDE_COMPLIANCE_API_URL"] = "http://api.anthropic.com"
         with pytest.raises(SettingsError, match="must use https"):
             Settings.from_env(env)
+
+
+class TestCollectorAnswersOfAnyShape:
+    """The SIEM collector and alert webhooks are network inputs too."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b"[1, 2]",
+            b'"ok"',
+            b"null",
+            b"<html>proxy</html>",
+            b'{"errors": true, "items": "not a list"}',
+            b'{"errors": true, "items": [1, "x", {"index": "y"}, {"index": {"error": 5}}]}',
+        ],
+    )
+    def test_an_elastic_bulk_answer(self, body: bytes) -> None:
+        from claude_compliance.reports.errors import DeliveryError
+        from claude_compliance.reports.siem import SiemConfig, _post_bulk
+        from claude_compliance.reports.webhook import Poster
+
+        config = SiemConfig.from_env(
+            {
+                "CLAUDE_COMPLIANCE_SIEM_URL": "https://siem.example.org/_bulk",
+                "CLAUDE_COMPLIANCE_SIEM_KIND": "elastic",
+            }
+        )
+        transport = httpx.MockTransport(lambda _r: httpx.Response(200, content=body))
+        with Poster("SIEM", transport=transport) as poster:
+            try:
+                _post_bulk(poster, config, [({"finding_id": "f1"}, "{}")])
+            except DeliveryError as exc:  # a typed refusal is fine; a crash is not
+                assert "rejected items" in str(exc)
+
+    @pytest.mark.parametrize("value", ["1e9", "inf", "nan", "-3", "Wed, 21 Oct 2099 07:28:00 GMT"])
+    def test_a_webhook_retry_after(self, value: str) -> None:
+        from claude_compliance.reports.webhook import Poster
+
+        answers = [httpx.Response(429, headers={"retry-after": value}), httpx.Response(200)]
+        waits: list[float] = []
+        transport = httpx.MockTransport(lambda _r: answers.pop(0))
+        with Poster("webhook", transport=transport, sleep=waits.append) as poster:
+            poster.post("https://hooks.example.org/x", content=b"{}")
+        assert len(waits) == 1 and 0 <= waits[0] <= 30

@@ -242,7 +242,7 @@ class ComplianceClient:
                 raise error
             if response.status_code == 429:
                 self.stats.rate_limited += 1
-                asked = _retry_after(response)
+                asked = retry_after_s(response)
                 wait = self.retry.backoff(attempt) if asked is None else asked
                 self._wait(min(wait, self.retry.max_retry_after_s), "429")
             else:
@@ -317,7 +317,7 @@ def _query_suffix(query: list[tuple[str, str | int | float | bool | None]]) -> s
     return "?" + "&".join(f"{k}={v}" for k, v in query) if query else ""
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def retry_after_s(response: httpx.Response) -> float | None:
     """Seconds the `retry-after` header asks for (RFC 9110 §10.2.3: delay-seconds or an
     HTTP-date); None when absent or unusable (negative, `inf`, `nan`, garbage)."""
     value = (response.headers.get("retry-after") or "").strip()

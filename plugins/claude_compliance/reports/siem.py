@@ -224,18 +224,21 @@ def _post_bulk(
         headers=headers,
     )
     try:
-        answer = response.json()
+        answer: Any = response.json()
     except ValueError:
         answer = {}
-    if answer.get("errors"):
-        first: Any = next(
-            (
-                item.get("index", {}).get("error")
-                for item in answer.get("items", [])
-                if item.get("index", {}).get("error")
-            ),
-            {},
-        )
+    # The collector's answer is untrusted: only an object with `errors` true is read, and
+    # only the parts of it shaped as the _bulk API documents.
+    if isinstance(answer, dict) and answer.get("errors"):
+        items = answer.get("items")
+        errors = [
+            item["index"]["error"]
+            for item in (items if isinstance(items, list) else [])
+            if isinstance(item, dict)
+            and isinstance(item.get("index"), dict)
+            and item["index"].get("error")
+        ]
+        first: Any = errors[0] if errors else {}
         reason = first.get("reason") if isinstance(first, dict) else str(first)
         raise DeliveryError(poster.channel, redact_url(config.url), f"rejected items: {reason}")
 
