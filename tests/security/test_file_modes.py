@@ -127,3 +127,16 @@ class TestEveryFileInTheHomeIsOwnerOnly:
         monkeypatch.setattr(Path, "chmod", read_only)
         Settings.load()
         assert "cannot be changed" in caplog.text
+
+    def test_the_state_db_and_its_wal_and_shm(
+        self, home: Path, monkeypatch: pytest.MonkeyPatch, default_umask: None
+    ) -> None:
+        from claude_compliance import runtime
+        from claude_compliance.state.audit import AuditLog
+
+        settings = Settings.load()
+        engine = runtime.state_engine(settings)
+        with engine.connect():  # an open connection keeps the -wal and -shm files
+            AuditLog(engine).record("t", "probe")
+            found = {p.name: stat.S_IMODE(p.stat().st_mode) for p in home.glob("state.db*")}
+        assert found == {"state.db": 0o600, "state.db-wal": 0o600, "state.db-shm": 0o600}
