@@ -28,9 +28,19 @@ from claude_compliance.web import commands as web_commands
 log = logging.getLogger("claude_compliance")
 
 
+# Every Anthropic key starts so (sk-ant-api01- Compliance, sk-ant-api03- API,
+# sk-ant-admin01- Admin; Anthropic's key formats): such a word on the command line is a key.
+KEY_MARKER = "sk-ant-"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    refusal = _key_in_arguments(words)
+    if refusal is not None:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     configure_logging(args.debug)
     if not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
@@ -46,6 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
+
+
+def _key_in_arguments(words: Sequence[str]) -> str | None:
+    """A refusal when an argument holds a key, checked before argparse, whose errors echo
+    the words they reject; the refusal itself names only the argument's position."""
+    for position, word in enumerate(words, start=1):
+        if KEY_MARKER in word.lower():
+            return (
+                f"argument {position} looks like an Anthropic key ({KEY_MARKER}…): keys are "
+                "never taken from the command line, where shell history and the process list "
+                "keep them. Nothing was done and the value is not shown; pipe the key on "
+                "stdin (claude-compliance keys add --name NAME < key.txt) and clear it from "
+                "your shell history"
+            )
+    return None
 
 
 def _one_line(exc: BaseException) -> str:

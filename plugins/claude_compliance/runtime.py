@@ -9,8 +9,14 @@ import httpx
 import sqlalchemy as sa
 
 from claude_compliance.api import ComplianceClient, RetryPolicy
-from claude_compliance.keys.master import fingerprint_secret, master_fernet
-from claude_compliance.keys.store import KeyStore
+from claude_compliance.keys.master import (
+    MasterKeySource,
+    fernet_of,
+    fingerprint_secret,
+    master_source,
+)
+from claude_compliance.keys.store import KeyStore, keys_table
+from claude_compliance.lake.fs import LakeDir
 from claude_compliance.settings import Settings
 from claude_compliance.sync.own import record_own_requests
 from scanners import Engine, load_engine
@@ -32,7 +38,19 @@ def _engine_for(url: str) -> sa.Engine:
 
 
 def key_store(settings: Settings) -> KeyStore:
-    return KeyStore(state_engine(settings), master_fernet(settings))
+    return KeyStore(state_engine(settings), fernet_of(master_keys(settings).keys))
+
+
+def master_keys(settings: Settings) -> MasterKeySource:
+    """The master keys, refusing to generate a new local one while keys are stored."""
+    engine = state_engine(settings)
+    return master_source(settings, in_use=lambda: _stored_keys(engine))
+
+
+def _stored_keys(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(keys_table)).scalar_one()
+    return f"{count} encrypted key(s) in the state DB" if count else None
 
 
 def client(
@@ -61,4 +79,16 @@ def client(
 
 
 def scan_engine(settings: Settings) -> Engine:
-    return load_engine(secret=fingerprint_secret(settings), rules_path=settings.rules_path)
+    lake_dir = settings.lake_dir
+    secret = fingerprint_secret(settings, in_use=lambda: _findings_in(lake_dir))
+    return load_engine(secret=secret, rules_path=settings.rules_path)
+
+
+def _findings_in(lake_dir: LakeDir) -> str | None:
+    """Whether a scan ever wrote findings (each scanned interval leaves a manifest)."""
+    findings = lake_dir / "dlp" / "findings"
+    if not findings.exists():
+        return None
+    for _manifest in findings.rglob("_manifest-*.json"):
+        return f"the findings under {findings} (their fingerprints, suppressions, alerts)"
+    return None

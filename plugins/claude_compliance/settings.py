@@ -7,12 +7,14 @@ fingerprint secrets from `claude_compliance.secrets`. Every variable read is lis
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from claude_compliance import filemodes
 from claude_compliance.lake.fs import LakeDir, open_lake
 
 DEFAULT_API_URL = "https://api.anthropic.com"
@@ -33,6 +35,7 @@ class Settings:
     activity_lag_s: float = 90.0
     activity_overlap_s: float = 600.0
     lake_uri: str | None = None
+    warehouse_group_readable: bool = False
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -58,6 +61,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of this process, which from now on creates owner-only files.
+
+        Every process that touches the home (CLI, dashboard, DAG tasks) starts here, so this
+        is where the umask is set (`filemodes`): its children inherit it.
+        """
+        filemodes.restrict_umask()
         env = os.environ if environ is None else environ
         home = Path(env.get("CLAUDE_COMPLIANCE_HOME") or "./var").expanduser().resolve()
         api_url = (env.get("CLAUDE_COMPLIANCE_API_URL") or DEFAULT_API_URL).rstrip("/")
@@ -65,6 +74,19 @@ class Settings:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(
                 f"CLAUDE_COMPLIANCE_API_URL must be an http(s) URL, got {api_url!r}"
+            )
+        insecure_hosts = {
+            h.strip().lower()
+            for h in (env.get("CLAUDE_COMPLIANCE_API_INSECURE_HOSTS") or "").split(",")
+            if h.strip()
+        }
+        host = (parts.hostname or "").lower()
+        if parts.scheme == "http" and not (is_loopback_host(host) or host in insecure_hosts):
+            raise SettingsError(
+                "CLAUDE_COMPLIANCE_API_URL must use https: the Compliance key travels in a "
+                f"header, and plain http is allowed only on loopback (got {host!r}; a trial "
+                "simulator on a private network can be named in "
+                "CLAUDE_COMPLIANCE_API_INSECURE_HOSTS)"
             )
         state_db_url = env.get("CLAUDE_COMPLIANCE_STATE_DB") or f"sqlite:///{home / 'state.db'}"
         rules = env.get("CLAUDE_COMPLIANCE_RULES")
@@ -80,6 +102,7 @@ class Settings:
             activity_lag_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
             activity_overlap_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
             lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
+            warehouse_group_readable=_boolean(env, "CLAUDE_COMPLIANCE_WAREHOUSE_GROUP_READ"),
         )
 
     @classmethod
@@ -90,8 +113,38 @@ class Settings:
         return settings
 
     def ensure_dirs(self) -> None:
-        for path in (self.home, self.lake_dir, self.warehouse_dir, self.reports_dir):
-            path.mkdir(parents=True, exist_ok=True)
+        """The home's folders, owner-only (0700); with a shared warehouse, the group may
+        pass through the home (0710) and read the warehouse folder (0750)."""
+        shared = self.warehouse_group_readable
+        filemodes.ensure_dir(self.home, filemodes.SHARED_HOME if shared else filemodes.PRIVATE_DIR)
+        lake_dir = self.lake_dir
+        if isinstance(lake_dir, Path):
+            filemodes.ensure_dir(lake_dir)
+        else:
+            lake_dir.mkdir(parents=True, exist_ok=True)
+        filemodes.ensure_dir(
+            self.warehouse_dir, filemodes.SHARED_DIR if shared else filemodes.PRIVATE_DIR
+        )
+        filemodes.ensure_dir(self.reports_dir)
+
+
+def is_loopback_host(host: str) -> bool:
+    """`localhost`, 127.0.0.0/8 or ::1: where plain http cannot leave the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _boolean(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -7,8 +7,10 @@ in process (`httpx.WSGITransport`) or over loopback without monkeypatching.
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +30,9 @@ from claude_compliance.api.pagination import Paginator, Params
 log = logging.getLogger(__name__)
 
 API_VERSION = "2023-06-01"
+# A `retry-after` is the server's word, not a command: `1e9` must not park a worker for
+# decades. Past the cap we wait the cap and ask again.
+MAX_RETRY_AFTER_S = 60.0
 USER_AGENT = "claude-compliance/0.1 (+https://github.com/claude-compliance)"
 
 
@@ -44,6 +49,11 @@ class RetryPolicy:
     # Slow down before a 429: the share of the shared budget kept in reserve for the other
     # workers' requests in flight; at the reserve, wait for the window's reset.
     reserve_fraction: float = 0.1
+    # An API that cannot be reached at all (connection refused, unknown host, no TCP
+    # handshake) will not come back within a run's patience: a few tries over seconds, then
+    # a clear error, rather than the two minutes the full back-off would spend.
+    max_connect_attempts: int = 3
+    max_retry_after_s: float = MAX_RETRY_AFTER_S
 
     def backoff(self, attempt: int) -> float:
         return float(min(self.backoff_max_s, self.backoff_initial_s * (2 ** (attempt - 1))))
@@ -195,6 +205,17 @@ class ComplianceClient:
                 )
                 # Read the body now so a connection dropped mid-body is a transport error.
                 response.read()
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if attempt >= min(self.retry.max_connect_attempts, self.retry.max_attempts):
+                    raise TransportError(
+                        f"cannot reach the Compliance API after {attempt} attempts "
+                        f"({type(exc).__name__}: connection refused, unknown host or no "
+                        "route): check CLAUDE_COMPLIANCE_API_URL and the network",
+                        method=method,
+                        url=url + _query_suffix(query),
+                    ) from None
+                self._wait(self.retry.backoff(attempt), f"{type(exc).__name__}")
+                continue
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt >= self.retry.max_attempts:
                     raise TransportError(
@@ -221,7 +242,9 @@ class ComplianceClient:
                 raise error
             if response.status_code == 429:
                 self.stats.rate_limited += 1
-                self._wait(_retry_after(response) or self.retry.backoff(attempt), "429")
+                asked = retry_after_s(response)
+                wait = self.retry.backoff(attempt) if asked is None else asked
+                self._wait(min(wait, self.retry.max_retry_after_s), "429")
             else:
                 self._wait(self.retry.backoff(attempt), str(response.status_code))
 
@@ -294,12 +317,25 @@ def _query_suffix(query: list[tuple[str, str | int | float | bool | None]]) -> s
     return "?" + "&".join(f"{k}={v}" for k, v in query) if query else ""
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+def retry_after_s(response: httpx.Response) -> float | None:
+    """Seconds the `retry-after` header asks for (RFC 9110 §10.2.3: delay-seconds or an
+    HTTP-date); None when absent or unusable (negative, `inf`, `nan`, garbage)."""
+    value = (response.headers.get("retry-after") or "").strip()
+    if not value:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:
@@ -311,17 +347,21 @@ def _int_header(response: httpx.Response, name: str) -> int | None:
 
 
 def _error_from(method: str, response: httpx.Response) -> APIStatusError:
+    """The typed error of an error answer, whatever its body holds (spec §7's object, a
+    proxy's HTML page, a list, nothing): only strings found where the spec puts them are used."""
     error_type = None
-    message = response.reason_phrase or "error"
+    message = response.reason_phrase or f"HTTP {response.status_code}"
     body_request_id = None
     try:
-        body = response.json()
-        error = body.get("error") or {}
-        error_type = error.get("type")
-        message = error.get("message") or message
-        body_request_id = body.get("request_id")
-    except ValueError:
-        pass
+        body: Any = response.json()
+    except ValueError:  # not JSON (HTML, text, empty, not UTF-8): keep the status line
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            error_type = _str_or_none(error.get("type"))
+            message = _str_or_none(error.get("message")) or message
+        body_request_id = _str_or_none(body.get("request_id"))
     cls = error_for_status(response.status_code)
     if cls is RateLimitError:
         message = f"{message} (rate limited after retries)"
@@ -333,3 +373,7 @@ def _error_from(method: str, response: httpx.Response) -> APIStatusError:
         request_id=response.headers.get("request-id") or body_request_id,
         error_type=error_type,
     )
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

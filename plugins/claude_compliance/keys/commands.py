@@ -114,7 +114,9 @@ def _print_key(info: dict[str, Any]) -> None:
     print(f"status:        {info['status']}")
     print(f"registered:    {info['created_at']} by {info['created_by'] or '-'}")
     print(f"validated:     {info['last_validated_at'] or 'never'}")
-    print(f"last sync:     {info['last_sync_at'] or 'never'} {info['last_sync_status'] or ''}")
+    print(f"last ok sync:  {info['last_success_at'] or 'never'}")
+    if info.get("last_failure_at"):
+        print(f"last failure:  {info['last_failure_at']} (the latest sync failed)")
     if info.get("last_error"):
         print(f"last error:    {info['last_error']}")
     if info.get("revoked_at"):
@@ -131,10 +133,18 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     if not records:
         print("no keys registered (claude-compliance keys add)")
         return 0
-    print(f"{'ID':<14} {'STATUS':<11} {'LAST SYNC':<26} {'FINGERPRINT':<44} NAME")
+    # A failed sync is not "the last sync": the last one that worked, and the failure beside it.
+    print(
+        f"{'ID':<14} {'STATUS':<11} {'LAST OK SYNC':<26} {'FAILED SYNC':<26} "
+        f"{'FINGERPRINT':<44} NAME"
+    )
     for r in records:
-        last = (r["last_sync_at"] or "never")[:25]
-        print(f"{r['key_id']:<14} {r['status']:<11} {last:<26} {r['fingerprint']:<44} {r['name']}")
+        ok = (r["last_success_at"] or "never")[:25]
+        failed = (r["last_failure_at"] or "-")[:25]
+        print(
+            f"{r['key_id']:<14} {r['status']:<11} {ok:<26} {failed:<26} "
+            f"{r['fingerprint']:<44} {r['name']}"
+        )
     return 0
 
 
@@ -196,7 +206,7 @@ def cmd_keys_validate(args: argparse.Namespace) -> int:
     settings = Settings.load()
     try:
         record = service.validate(settings, args.key_id, actor=actor())
-    except service.KeyRejected:
+    except (service.KeyRejected, service.KeyStoreError):
         _audit(settings, "key_validate", args.key_id, {"ok": False})
         raise
     _audit(settings, "key_validate", record.key_id, {"ok": True})

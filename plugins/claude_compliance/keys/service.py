@@ -18,7 +18,6 @@ from claude_compliance.keys.master import (
     MASTER_KEY_FILE_VAR,
     MASTER_KEY_VAR,
     fernet_of,
-    master_source,
     new_master_key,
     write_local_master_keys,
 )
@@ -39,6 +38,7 @@ __all__ = [
     "QUICK_RETRY",
     "REVOKE_NOTICE",
     "KeyRejected",
+    "KeyRevoked",
     "KeyStoreError",
     "MasterKeyError",
     "Registered",
@@ -49,6 +49,10 @@ __all__ = [
     "rotate_master",
     "validate",
 ]
+
+
+class KeyRevoked(KeyStoreError):
+    """The key is revoked: it is neither validated nor used again."""
 
 
 class MasterKeyError(ValueError):
@@ -150,9 +154,19 @@ def validate(
     actor: str,
     transport: httpx.BaseTransport | None = None,
 ) -> KeyRecord:
-    """Re-check a stored key live; the outcome is recorded, a refusal also raised."""
+    """Re-check a stored key live; the outcome is recorded, a refusal also raised.
+
+    A revoked key is refused without a call: it is out of use here, and calling it "valid"
+    would read as back in service.
+    """
     store = runtime.key_store(settings)
     record = store.get(key_id)
+    if record.is_revoked:
+        when = f"{record.revoked_at:%Y-%m-%d %H:%M} UTC" if record.revoked_at else "earlier"
+        raise KeyRevoked(
+            f"key {key_id} is revoked ({when} by {record.revoked_by or 'unknown'}): it is not "
+            "validated or used; register the key again with `keys add` to use it"
+        )
     try:
         with runtime.client(
             settings,
@@ -184,19 +198,23 @@ def revoke(settings: Settings, key_id: str, *, actor: str) -> KeyRecord:
 def rotate_master(settings: Settings, *, actor: str) -> Rotation:
     """Re-encrypt every key under a new master key.
 
-    Local `master.key`: a new key is generated and written first in the file, with the
-    previous one kept after it for processes that read the file mid-rotation. From the
-    environment or a secret file, which this process cannot change, the operator puts the
-    new key first (`new,old`) and restarts; this then re-encrypts under it, after which the
-    old one can be dropped.
+    Local `master.key`: a new key is generated and written durably first in the file,
+    before any ciphertext uses it, with every current key after it; then the keys are
+    re-encrypted in one transaction; then the file keeps the new key and the previous one
+    (for processes that read the file mid-rotation). A failure or a crash at any step
+    leaves a file that decrypts every stored key. From the environment or a secret file,
+    which this process cannot change, the operator puts the new key first (`new,old`) and
+    restarts; this then re-encrypts under it, after which the old one can be dropped.
     """
-    source = master_source(settings)
+    source = runtime.master_keys(settings)
     store = runtime.key_store(settings)
     if source.kind == "local_file":
         assert source.path is not None
         new_key = new_master_key()
+        write_local_master_keys(source.path, [new_key, *source.keys])
         rotated = store.rotate_master(fernet_of((new_key, *source.keys)), actor=actor)
-        write_local_master_keys(source.path, [new_key, source.keys[0]])
+        if len(source.keys) > 1:  # drop the keys older than the previous one
+            write_local_master_keys(source.path, [new_key, source.keys[0]])
         return Rotation(
             rotated,
             source.describe,

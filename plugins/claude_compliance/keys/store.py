@@ -57,15 +57,21 @@ class KeyRecord:
     created_at: datetime
     created_by: str | None
     last_validated_at: datetime | None
-    last_sync_at: datetime | None
+    last_sync_at: datetime | None  # the latest attempt, whatever its outcome
     last_sync_status: str | None
     last_error: str | None
     revoked_at: datetime | None
     revoked_by: str | None
+    last_success_at: datetime | None = None  # the latest sync that succeeded
 
     @property
     def is_revoked(self) -> bool:
         return self.status == "revoked"
+
+    @property
+    def last_failure_at(self) -> datetime | None:
+        """When the latest sync failed; None when it succeeded (or none ran)."""
+        return self.last_sync_at if self.last_sync_status == "failed" else None
 
     @property
     def parent_organization(self) -> str:
@@ -90,6 +96,8 @@ class KeyRecord:
             "last_validated_at": _iso(self.last_validated_at),
             "last_sync_at": _iso(self.last_sync_at),
             "last_sync_status": self.last_sync_status,
+            "last_success_at": _iso(self.last_success_at),
+            "last_failure_at": _iso(self.last_failure_at),
             "last_error": self.last_error,
             "revoked_at": _iso(self.revoked_at),
             "revoked_by": self.revoked_by,
@@ -168,7 +176,7 @@ class KeyStore:
 
     def get(self, key_id: str) -> KeyRecord:
         with self._engine.connect() as conn:
-            row = conn.execute(sa.select(keys_table).where(keys_table.c.key_id == key_id)).first()
+            row = conn.execute(_select_keys().where(keys_table.c.key_id == key_id)).first()
         if row is None:
             raise KeyStoreError(f"no key with id {key_id!r}")
         return _record(row)
@@ -177,12 +185,12 @@ class KeyStore:
         """The record of an already registered key, matched by its hash."""
         with self._engine.connect() as conn:
             row = conn.execute(
-                sa.select(keys_table).where(keys_table.c.key_hash == key_hash(plaintext))
+                _select_keys().where(keys_table.c.key_hash == key_hash(plaintext))
             ).first()
         return _record(row) if row is not None else None
 
     def all(self, *, status: str | None = None) -> list[KeyRecord]:
-        query = sa.select(keys_table).order_by(keys_table.c.created_at)
+        query = _select_keys().order_by(keys_table.c.created_at)
         if status:
             query = query.where(keys_table.c.status == status)
         with self._engine.connect() as conn:
@@ -383,6 +391,19 @@ def _mask_in_airflow(plaintext: str) -> None:
     mask_secret(plaintext)
 
 
+def _select_keys() -> sa.Select[Any]:
+    """The keys with the time of their latest successful sync, from the sync history (the
+    key row keeps only the latest attempt)."""
+    last_ok = (
+        sa.select(sa.func.max(key_syncs_table.c.recorded_at))
+        .where(key_syncs_table.c.key_id == keys_table.c.key_id)
+        .where(key_syncs_table.c.status == "ok")
+        .scalar_subquery()
+        .label("last_success_at")
+    )
+    return sa.select(keys_table, last_ok)
+
+
 def _record(row: sa.Row[Any]) -> KeyRecord:
     return KeyRecord(
         key_id=row.key_id,
@@ -400,6 +421,7 @@ def _record(row: sa.Row[Any]) -> KeyRecord:
         last_error=row.last_error,
         revoked_at=_utc_or_none(row.revoked_at),
         revoked_by=row.revoked_by,
+        last_success_at=_utc_or_none(getattr(row, "last_success_at", None)),
     )
 
 

@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from claude_compliance.filemodes import PRIVATE_DIR, PRIVATE_FILE
+
 
 class ObjectPath:
     """A location on a `pyarrow.fs` filesystem, addressed like a path."""
@@ -136,10 +138,13 @@ def write_bytes_atomic(target: LakeDir, data: bytes) -> None:
         with target.fs.open_output_stream(target.path) as stream:
             stream.write(data)
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tmp.write_bytes(data)
+        # Owner-only from the first byte, whatever the umask (raw text of the content cache).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -151,12 +156,13 @@ def write_table_atomic(target: LakeDir, table: pa.Table) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, target.path, filesystem=target.fs, compression="zstd")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     for stale in target.parent.glob(f".{target.name}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a writer that was killed mid-write
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, PRIVATE_FILE)  # owner-only whatever the umask: the raw lake
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

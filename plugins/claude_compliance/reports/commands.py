@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from claude_compliance.settings import Settings
 
 
 def add_parser_to(commands: Any) -> None:
@@ -29,6 +32,19 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _audit(
+    settings: Settings, period: str, findings: int, directory: str, emailed: list[str]
+) -> None:
+    """A report copies findings into files and mailboxes: like the dashboard's exports, it
+    goes to the audit log (who, which period, where it went)."""
+    from claude_compliance import runtime
+    from claude_compliance.keys.commands import actor
+    from claude_compliance.state.audit import AuditLog
+
+    detail = {"findings": findings, "directory": directory, "emailed_to": emailed}
+    AuditLog(runtime.state_engine(settings)).record(actor(), "report", period, detail)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from claude_compliance.reports.config import ReportConfig
     from claude_compliance.reports.report import build_report, email_report
@@ -39,6 +55,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = build_report(settings, args.start, args.end, config=config, with_pdf=not args.no_pdf)
     emailed = [] if args.no_email else email_report(settings, result.period, config)
     counts = result.data.headline.findings
+    _audit(settings, result.period.label, counts.total, str(result.directory), emailed)
     if args.json:
         print(
             json.dumps(

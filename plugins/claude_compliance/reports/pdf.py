@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from claude_compliance.childenv import child_environment
 from claude_compliance.reports.errors import ReportError
 
 CHROMIUM_FLAGS = (
@@ -47,7 +48,7 @@ def print_pdf(chromium: str | None, html_path: Path, pdf_path: Path) -> Path:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, "HOME": profile},
+            env=child_environment({"HOME": profile}),
         )
         try:
             _, stderr = proc.communicate(timeout=TIMEOUT_S)

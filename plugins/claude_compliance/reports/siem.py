@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +21,7 @@ from typing import Any
 import httpx
 
 from claude_compliance import runtime
+from claude_compliance.lake.fs import write_bytes_atomic
 from claude_compliance.lake.interval import Interval
 from claude_compliance.reports.config import SiemConfig, SiemKind, finding_link, redact_url
 from claude_compliance.reports.deliveries import ExportLedger
@@ -99,7 +98,7 @@ def export_interval(
     path = None
     if config.write_files:
         path = export_path(settings, key_id, interval)
-        _write_atomic(path, "".join(line + "\n" for line in lines).encode())
+        write_bytes_atomic(path, "".join(line + "\n" for line in lines).encode())
     posted = unchanged = 0
     if config.url is not None and config.kind is not None:
         posted, unchanged = _post(settings, config, records, lines, transport, retry, force)
@@ -227,18 +226,21 @@ def _post_bulk(
         headers=headers,
     )
     try:
-        answer = response.json()
+        answer: Any = response.json()
     except ValueError:
         answer = {}
-    if answer.get("errors"):
-        first: Any = next(
-            (
-                item.get("index", {}).get("error")
-                for item in answer.get("items", [])
-                if item.get("index", {}).get("error")
-            ),
-            {},
-        )
+    # The collector's answer is untrusted: only an object with `errors` true is read, and
+    # only the parts of it shaped as the _bulk API documents.
+    if isinstance(answer, dict) and answer.get("errors"):
+        items = answer.get("items")
+        errors = [
+            item["index"]["error"]
+            for item in (items if isinstance(items, list) else [])
+            if isinstance(item, dict)
+            and isinstance(item.get("index"), dict)
+            and item["index"].get("error")
+        ]
+        first: Any = errors[0] if errors else {}
         reason = first.get("reason") if isinstance(first, dict) else str(first)
         raise DeliveryError(poster.channel, redact_url(config.url), f"rejected items: {reason}")
 
@@ -252,13 +254,3 @@ def _iso(value: datetime | None) -> str | None:
 
 def _epoch(iso: str | None) -> float | None:
     return datetime.fromisoformat(iso).timestamp() if iso else None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from claude_compliance.api.client import retry_after_s
 from claude_compliance.reports.config import redact_url
 from claude_compliance.reports.errors import DeliveryError
 
@@ -72,18 +73,11 @@ class Poster:
                 raise DeliveryError(
                     self.channel, target, _reason(response), status=response.status_code
                 )
-            self._sleep(min(_retry_after(response) or wait, self.retry.max_wait_s))
+            asked = retry_after_s(response)
+            self._sleep(min(wait if asked is None else asked, self.retry.max_wait_s))
         raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _reason(response: httpx.Response) -> str:
     text = response.text.strip().replace("\n", " ")
     return text[:200] or response.reason_phrase
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    raw = response.headers.get("retry-after")
-    try:
-        return max(0.0, float(raw)) if raw else None
-    except ValueError:
-        return None

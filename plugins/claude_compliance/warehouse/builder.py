@@ -11,9 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from claude_compliance.childenv import child_environment
 from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.schemas import DLP, RAW
 from claude_compliance.lake.writer import schema_file
@@ -48,6 +50,27 @@ def ensure_schema_files(lake_dir: LakeDir) -> None:
             schema_file(lake_dir, zone, table, schema)
 
 
+# dbt reads its own `DBT_*` settings; object-storage credentials (DuckDB httpfs) are passed
+# only when the lake is on such a store. Nothing else of ours: see `childenv`.
+DBT_PREFIXES = ("DBT_",)
+OBJECT_STORE_PREFIXES = ("AWS_", "GOOGLE_", "GCS_", "AZURE_")
+
+
+def dbt_environment(settings: Settings, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a dbt child: what dbt and DuckDB need, no secret they do not."""
+    lake_dir = settings.lake_dir
+    prefixes = DBT_PREFIXES if isinstance(lake_dir, Path) else DBT_PREFIXES + OBJECT_STORE_PREFIXES
+    return child_environment(
+        {
+            "CLAUDE_COMPLIANCE_HOME": str(settings.home),
+            "CLAUDE_COMPLIANCE_LAKE_URI": str(lake_dir),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        },
+        prefixes=prefixes,
+        environ=environ,
+    )
+
+
 def run_dbt(settings: Settings, *command: str) -> DbtResult:
     """`dbt <command…>` on the project with the home's profile; raises DbtError on failure.
 
@@ -59,12 +82,7 @@ def run_dbt(settings: Settings, *command: str) -> DbtResult:
     ensure_schema_files(settings.lake_dir)
     dbt_dir = settings.home / "dbt"
     project = project_dir()
-    env = {
-        **os.environ,
-        "CLAUDE_COMPLIANCE_HOME": str(settings.home),
-        "CLAUDE_COMPLIANCE_LAKE_URI": str(settings.lake_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
+    env = dbt_environment(settings)
     cli_args = [
         sys.executable,
         "-c",

@@ -11,6 +11,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from claude_compliance.filemodes import published_file_mode
 from claude_compliance.settings import Settings
 
 
@@ -22,6 +23,8 @@ def publish(settings: Settings) -> Path:
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         shutil.copyfile(source, tmp)
+        # Owner-only, or group-readable when CLAUDE_COMPLIANCE_WAREHOUSE_GROUP_READ says so.
+        os.chmod(tmp, published_file_mode(settings.warehouse_group_readable))
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)

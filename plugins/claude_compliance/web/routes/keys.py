@@ -245,6 +245,9 @@ def api_validate(request: Request, key_id: str, session: AdminSession) -> Respon
         record = service.validate(
             context.settings, key_id, actor=_actor(session), transport=context.api_transport
         )
+    except service.KeyRevoked as exc:
+        context.audit.record(session.user.username, "key_validate", key_id, {"ok": False})
+        return _error(_refusal(exc), 409)
     except service.KeyStoreError as exc:
         return _error(_refusal(exc), 404)
     except service.KeyRejected as exc:
