@@ -43,6 +43,22 @@ def test_overview_counts_match_the_warehouse(web: Web, built: Built) -> None:
     assert f">{top}</text>" in page
 
 
+def test_overview_counts_what_was_not_scanned_by_reason(web: Web, built: Built) -> None:
+    """Encrypted documents, images, broken files and unavailable session content are counted
+    by reason, the same numbers as the warehouse's scanned_inputs."""
+    with duckdb.connect(str(built.settings.published_db_path), read_only=True) as con:
+        expected = dict(
+            con.execute(
+                "select split_part(skipped_reason, ':', 1), count(*) from scanned_inputs "
+                "where skipped_reason is not null group by 1"
+            ).fetchall()
+        )
+    assert {"encrypted", "image", "extraction_failed", "content_unavailable"} <= set(expected)
+    page = web.client("viewer").get("/?range=all").text
+    shown = dict(re.findall(r'data-reason="([^"]+)">[^<]*</td><td class="num">([\d,]+)<', page))
+    assert {k: int(v.replace(",", "")) for k, v in shown.items()} == expected
+
+
 def test_the_trend_from_findings_daily_equals_the_trend_from_findings(built: Built) -> None:
     warehouse = Warehouse(built.settings.published_db_path)
     none = MARKS_SCHEMA.empty_table()
