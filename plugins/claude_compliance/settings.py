@@ -7,6 +7,7 @@ fingerprint secrets from `claude_compliance.secrets`. Every variable read is lis
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Settings:
     activity_lag_s: float = 90.0
     activity_overlap_s: float = 600.0
     lake_uri: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -80,6 +82,7 @@ class Settings:
             activity_lag_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
             activity_overlap_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
             lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
+            trusted_proxies=_networks(env, "CLAUDE_COMPLIANCE_TRUSTED_PROXIES"),
         )
 
     @classmethod
@@ -92,6 +95,22 @@ class Settings:
     def ensure_dirs(self) -> None:
         for path in (self.home, self.lake_dir, self.warehouse_dir, self.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR networks, normalized (`10.0.0.0/8`)."""
+    networks = []
+    for part in (env.get(name) or "").split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f"{name} must list IP addresses or networks (e.g. 10.0.0.5,10.1.0.0/16), "
+                f"got {part.strip()!r}"
+            ) from None
+    return tuple(networks)
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
