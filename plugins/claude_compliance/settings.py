@@ -35,6 +35,7 @@ class Settings:
     activity_overlap_s: float = 600.0
     lake_uri: str | None = None
     trusted_proxies: tuple[str, ...] = ()
+    lock_timeout_s: float = 300.0
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -83,6 +84,7 @@ class Settings:
             activity_overlap_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
             lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
             trusted_proxies=_networks(env, "CLAUDE_COMPLIANCE_TRUSTED_PROXIES"),
+            lock_timeout_s=_non_negative_float(env, "CLAUDE_COMPLIANCE_LOCK_TIMEOUT_S", 300.0),
         )
 
     @classmethod
@@ -123,6 +125,19 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _non_negative_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds >= 0, got {raw!r}")
     return value
 
 
