@@ -2,8 +2,9 @@
 
 One truncated or corrupted Parquet file fails every later `dbt build` (DuckDB reads every
 file of a table), so before each build every data file is checked against the manifest the
-writer left beside it (`lake.writer`: size, SHA-256 and row count; older manifests carry the
-row count only) and for a readable Parquet footer. A file that fails is moved, with its
+writer left beside it (`lake.writer`: size and row count, and the SHA-256 on a local disk;
+older manifests carry the row count only) and, unless its SHA-256 matched, for a readable
+Parquet footer with the manifest's row count. A file that fails is moved, with its
 manifest, under `<lake>/_quarantine/<when>/…` (outside the globs dbt reads), and the caller
 re-syncs its key × interval or fails naming it.
 """
@@ -43,14 +44,15 @@ class BadFile:
         return f"{self.path}: {self.reason}{where}"
 
 
-def file_digest(path: LakeDir) -> tuple[int, str]:
-    """Size in bytes and SHA-256 (hex) of a lake file."""
+def file_facts(path: LakeDir) -> dict[str, int | str]:
+    """What a manifest records of a data file: its size in bytes, and on a local disk its
+    SHA-256 (on object storage hashing would download every file again, on every write and
+    build: the size and the Parquet footer are checked there)."""
     if isinstance(path, ObjectPath):
-        data = path.read_bytes()
-        return len(data), hashlib.sha256(data).hexdigest()
+        return {"bytes": int(path.fs.get_file_info(path.path).size)}
     with open(path, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256")
-    return path.stat().st_size, digest.hexdigest()
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
 def check_lake(lake_dir: LakeDir) -> list[BadFile]:
@@ -98,12 +100,14 @@ def _check_partition(partition: LakeDir, zone: str) -> list[BadFile]:
 def _mismatch(data: LakeDir, doc: dict[str, object]) -> str | None:
     if not data.exists():
         return "missing (its manifest is there)"
-    if "sha256" in doc or "bytes" in doc:
-        size, sha256 = file_digest(data)
-        if "bytes" in doc and size != doc["bytes"]:
-            return f"{size} bytes, the manifest says {doc['bytes']} (truncated?)"
-        if "sha256" in doc and sha256 != doc["sha256"]:
-            return "its SHA-256 differs from the manifest's (corrupted or overwritten)"
+    if "bytes" in doc:
+        facts = file_facts(data)
+        if facts["bytes"] != doc["bytes"]:
+            return f"{facts['bytes']} bytes, the manifest says {doc['bytes']} (truncated?)"
+        if "sha256" in doc and "sha256" in facts:
+            if facts["sha256"] != doc["sha256"]:
+                return "its SHA-256 differs from the manifest's (corrupted or overwritten)"
+            return None  # the very bytes the writer wrote (and counted) after it
     unreadable = _unreadable(data)
     if unreadable:
         return unreadable

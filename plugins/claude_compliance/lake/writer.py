@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from claude_compliance.lake.fs import LakeDir, read_table, write_bytes_atomic, write_table_atomic
-from claude_compliance.lake.integrity import file_digest
+from claude_compliance.lake.integrity import file_facts
 from claude_compliance.lake.interval import Interval
 
 
@@ -82,8 +82,6 @@ def write_interval(
         )
     target = data_path(lake_dir, zone, table, key_id, interval, variant)
     write_table_atomic(target, arrow)
-    # what `lake.integrity` checks before each dbt build (a truncated file fails every build)
-    size, sha256 = file_digest(target)
     document = {
         "table": table,
         "zone": zone,
@@ -93,8 +91,7 @@ def write_interval(
         "dt": interval.dt,
         "file": target.name,
         "rows": arrow.num_rows,
-        "bytes": size,
-        "sha256": sha256,
+        **file_facts(target),  # checked before each build (`lake.integrity`)
         "written_at": datetime.now(UTC).isoformat(),
         **(manifest or {}),
     }
