@@ -7,6 +7,9 @@ the partition comes from `data_interval_start`, so scheduled runs, re-runs and
 key: a failing key is marked `sync_error` and does not stop the others, the warehouse is
 rebuilt from what succeeded, and a check fails the run naming the failed keys.
 Tasks pass key ids and counts, never key material; decrypted keys are masked in task logs.
+dbt build and publish hold the home's writer lock (`claude_compliance.home_lock`), shared
+with `claude-compliance run` and `rescan`; the build first checks every lake file against its
+manifest, quarantines a damaged one and fails naming it (`pipeline.repair_lake`).
 """
 
 from __future__ import annotations

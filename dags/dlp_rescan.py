@@ -2,7 +2,8 @@
 
 Triggered by hand with params `start` / `end` (YYYY-MM-DD, end exclusive) and optionally
 `key_id`. Every scan row carries the ruleset version, and the `findings_changes` mart lists
-what the new rules added and removed.
+what the new rules added and removed. dbt build and publish hold the home's writer lock
+(`claude_compliance.home_lock`), shared with `claude-compliance run` and `rescan`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Stages pass key ids, paths and counts between them, never key material or data.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ import httpx
 
 from claude_compliance import runtime
 from claude_compliance.api import ComplianceAPIError
+from claude_compliance.home_lock import writer_lock
 from claude_compliance.keys.store import KeyStoreError
+from claude_compliance.lake.integrity import BadFile, check_lake, quarantine
 from claude_compliance.lake.interval import Interval, daily_intervals
-from claude_compliance.lake.writer import intervals_written
+from claude_compliance.lake.writer import SCHEMA_PARTITION, intervals_written
 from claude_compliance.scan.step import ScanResult, scan_interval
 from claude_compliance.settings import Settings
 from claude_compliance.sync.extract import SyncOptions, TableReport, extract_interval
@@ -140,33 +143,101 @@ def rescan_range(
 ) -> list[ScanResult]:
     """Re-scan the stored raw data of `[start, end)` with the current rules, then rebuild."""
     say = report or (lambda _line: None)
-    engine = runtime.scan_engine(settings)
-    scans: list[ScanResult] = []
-    for key_id in active_key_ids(settings, key_ids):
-        for interval in synced_intervals(settings, key_id, start, end):
-            result = scan_interval(settings.lake_dir, key_id, interval, engine)
-            scans.append(result)
-            say(
-                f"rescan {interval.dt} key {key_id}: {result.inputs} inputs, "
-                f"{result.findings} findings (rules {result.ruleset_version})"
-            )
-    if not scans:
-        raise PipelineError(f"nothing synced between {start} and {end} to rescan")
-    say("dbt build")
-    build(settings)
-    say("publish")
-    publish(settings)
+    with home_writer(settings, f"rescan {start}..{end}", say):
+        engine = runtime.scan_engine(settings)
+        scans: list[ScanResult] = []
+        for key_id in active_key_ids(settings, key_ids):
+            for interval in synced_intervals(settings, key_id, start, end):
+                result = scan_interval(settings.lake_dir, key_id, interval, engine)
+                scans.append(result)
+                say(
+                    f"rescan {interval.dt} key {key_id}: {result.inputs} inputs, "
+                    f"{result.findings} findings (rules {result.ruleset_version})"
+                )
+        if not scans:
+            raise PipelineError(f"nothing synced between {start} and {end} to rescan")
+        say("dbt build")
+        build(settings, report=say)
+        say("publish")
+        publish(settings)
     return scans
 
 
-def build(settings: Settings) -> DbtResult:
-    return run_dbt(settings, "build")
+def home_writer(
+    settings: Settings, command: str, report: Reporter | None = None
+) -> contextlib.AbstractContextManager[None]:
+    """The home's writer lock (`home_lock`), waiting up to the configured timeout."""
+    return writer_lock(settings.home, command, timeout_s=settings.lock_timeout_s, on_wait=report)
+
+
+def repair_lake(
+    settings: Settings,
+    report: Reporter | None = None,
+    resync: Callable[[str, Interval], None] | None = None,
+) -> list[BadFile]:
+    """Check every lake file against its manifest; quarantine the bad ones and re-sync their
+    key × interval: a scan file is re-scanned from raw, a raw file re-extracted by `resync`
+    (then re-scanned). Raises naming each file that could not be re-synced."""
+    say = report or (lambda _line: None)
+    bad = check_lake(settings.lake_dir)
+    if not bad:
+        return []
+    moved = quarantine(settings.lake_dir, bad)
+    unresolved: list[str] = []
+    rescans: set[tuple[str, Interval]] = set()
+    for item in moved:
+        say(f"quarantined {item}")
+        if item.key_id == SCHEMA_PARTITION[0].removeprefix("key="):
+            continue  # an empty schema file: the build writes it again
+        if item.interval is None:
+            unresolved.append(str(item))
+        elif item.zone == "raw":
+            if resync is None:
+                unresolved.append(
+                    f"{item}; re-sync it with: claude-compliance run --start "
+                    f"{item.interval.dt} --end {_next_day(item.interval.dt)} --key {item.key_id}"
+                )
+                continue
+            try:
+                resync(item.key_id, item.interval)
+            except PipelineError as exc:
+                unresolved.append(f"{item}; its re-sync failed: {exc}")
+                continue
+            rescans.add((item.key_id, item.interval))
+        else:
+            rescans.add((item.key_id, item.interval))
+    for key_id, interval in sorted(rescans, key=lambda k: (k[0], k[1].start)):
+        say(f"re-scan {interval.dt} key {key_id} after quarantine")
+        scan(settings, key_id, interval)
+    if unresolved:
+        raise PipelineError(
+            "lake files failed their manifest check and were quarantined: " + "; ".join(unresolved)
+        )
+    return moved
+
+
+def _next_day(dt: str) -> str:
+    return (date.fromisoformat(dt) + timedelta(days=1)).isoformat()
+
+
+def build(
+    settings: Settings,
+    *,
+    report: Reporter | None = None,
+    resync: Callable[[str, Interval], None] | None = None,
+) -> DbtResult:
+    """`dbt build`, holding the home's writer lock, after the lake passed its manifest check
+    (`repair_lake`: a bad file is quarantined and re-synced, or the build fails naming it)."""
+    with home_writer(settings, "dbt build", report):
+        repair_lake(settings, report, resync)
+        return run_dbt(settings, "build")
 
 
 def publish(settings: Settings) -> Path:
     """Swap the built warehouse in for readers, with its dbt docs beside it."""
-    published = publish_warehouse(settings)
-    publish_docs(settings)
+    with home_writer(settings, "publish"):
+        published = publish_warehouse(settings)
+        publish_docs(settings)
     return published
 
 
@@ -216,6 +287,18 @@ def run_range(
     after the warehouse was rebuilt from whatever did succeed.
     """
     say = report or (lambda _line: None)
+    with home_writer(settings, f"run {start}..{end}", say):
+        return _run_range(settings, start, end, key_ids, transport, say)
+
+
+def _run_range(
+    settings: Settings,
+    start: date,
+    end: date,
+    key_ids: Sequence[str] | None,
+    transport: httpx.BaseTransport | None,
+    say: Reporter,
+) -> list[ScanResult]:
     keys = active_key_ids(settings, key_ids)
     if not keys:
         raise PipelineError("no active Compliance key: register one with `keys add`")
@@ -246,8 +329,14 @@ def run_range(
                 f"interval {interval.dt} key {key_id}: scanned {result.inputs} inputs, "
                 f"{result.findings} findings"
             )
+
+    def resync(key_id: str, interval: Interval) -> None:
+        if key_id not in keys:
+            raise PipelineError(f"key {key_id} is not part of this run (or is revoked)")
+        extract(settings, key_id, interval, transport=transport)
+
     say("dbt build")
-    build(settings)
+    build(settings, report=say, resync=resync)
     say("publish")
     publish(settings)
     failures.extend(deliver(settings, synced, keys, say))

@@ -36,6 +36,8 @@ class Settings:
     activity_overlap_s: float = 600.0
     lake_uri: str | None = None
     warehouse_group_readable: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+    lock_timeout_s: float = 300.0
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -103,6 +105,8 @@ class Settings:
             activity_overlap_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
             lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
             warehouse_group_readable=_boolean(env, "CLAUDE_COMPLIANCE_WAREHOUSE_GROUP_READ"),
+            trusted_proxies=_networks(env, "CLAUDE_COMPLIANCE_TRUSTED_PROXIES"),
+            lock_timeout_s=_non_negative_float(env, "CLAUDE_COMPLIANCE_LOCK_TIMEOUT_S", 300.0),
         )
 
     @classmethod
@@ -147,6 +151,22 @@ def _boolean(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR networks, normalized (`10.0.0.0/8`)."""
+    networks = []
+    for part in (env.get(name) or "").split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f"{name} must list IP addresses or networks (e.g. 10.0.0.5,10.1.0.0/16), "
+                f"got {part.strip()!r}"
+            ) from None
+    return tuple(networks)
+
+
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if not raw:
@@ -157,6 +177,19 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _non_negative_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds >= 0, got {raw!r}")
     return value
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,8 +158,7 @@ def write_table_atomic(target: LakeDir, table: pa.Table) -> None:
         pq.write_table(table, target.path, filesystem=target.fs, compression="zstd")
         return
     target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):
-        stale.unlink(missing_ok=True)  # left by a writer that was killed mid-write
+    remove_stale_temps(target)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         pq.write_table(table, tmp, compression="zstd")
@@ -166,6 +166,28 @@ def write_table_atomic(target: LakeDir, table: pa.Table) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# A temp file is another writer's work in progress until proven otherwise: only one untouched
+# for this long is stale (a live writer's file grows, so its mtime moves, within seconds).
+STALE_TEMP_AGE_S = 3600.0
+
+
+def remove_stale_temps(target: Path, max_age_s: float = STALE_TEMP_AGE_S) -> list[Path]:
+    """Delete the temps of `target` left by killed writers: those not modified for
+    `max_age_s`. A younger one may belong to a concurrent writer of the same file, whose
+    rename would fail if we took it away, so it stays."""
+    removed = []
+    now = time.time()
+    for temp in target.parent.glob(f".{target.name}.*.tmp"):
+        try:
+            age = now - temp.stat().st_mtime
+        except FileNotFoundError:  # its writer renamed or removed it meanwhile
+            continue
+        if age > max_age_s:
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+    return removed
 
 
 def read_table(source: LakeDir, schema: pa.Schema | None = None) -> pa.Table:

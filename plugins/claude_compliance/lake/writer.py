@@ -1,7 +1,8 @@
 """The one writer of the lake: an interval's file set is replaced atomically.
 
 Layout: `<lake>/<zone>/<table>/key=<key_id>/dt=<YYYY-MM-DD>/part-<interval tag>.parquet` with
-`_manifest-<interval tag>.json` beside it. A re-run of the interval replaces exactly its own
+`_manifest-<interval tag>.json` beside it (rows, bytes and SHA-256 of the file, which
+`lake.integrity` checks before each build). A re-run of the interval replaces exactly its own
 files (`lake.fs`: a rename on a local disk, a single PUT on object storage), so re-runs and
 overlapping backfills never duplicate, and a failure before that leaves the previous files
 intact. The lake root is a local `Path` or an `ObjectPath` (`s3://…`).
@@ -18,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from claude_compliance.lake.fs import LakeDir, read_table, write_bytes_atomic, write_table_atomic
+from claude_compliance.lake.integrity import file_facts
 from claude_compliance.lake.interval import Interval
 
 
@@ -89,6 +91,7 @@ def write_interval(
         "dt": interval.dt,
         "file": target.name,
         "rows": arrow.num_rows,
+        **file_facts(target),  # checked before each build (`lake.integrity`)
         "written_at": datetime.now(UTC).isoformat(),
         **(manifest or {}),
     }

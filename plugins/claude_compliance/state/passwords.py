@@ -54,11 +54,6 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def dummy_verify() -> None:
-    """Spend the time of a real check, so unknown usernames are not told apart by timing."""
-    _scrypt("x", b"0" * 16, N, R, P)
-
-
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
         password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32

@@ -106,6 +106,18 @@ audit_table = sa.Table(
     sa.Column("detail", sa.Text),
 )
 
+# Failed sign-ins, shared by every dashboard process (see `state.throttle`). `scope` is
+# "ip" (subject: the client address, IPv6 by /64), "account" (subject: the username) or
+# "pair" (subject: username + newline + client address).
+login_throttle_table = sa.Table(
+    "login_throttle",
+    metadata,
+    sa.Column("scope", sa.String(10), primary_key=True),
+    sa.Column("subject", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", TS, nullable=False, index=True),
+)
+
 # -- Triage and suppressions --------------------------------------------------------------
 
 triage_table = sa.Table(

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from claude_compliance.state.passwords import (
     check_strength,
-    dummy_verify,
     hash_password,
     verify_password,
 )
@@ -56,6 +55,17 @@ class User:
     created_at: datetime
     created_by: str | None
     last_login_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginCandidate:
+    """An enabled account about to have a password checked."""
+
+    user: User
+    password_hash: str
+
+    def __repr__(self) -> str:  # the hash is a secret of the account
+        return f"LoginCandidate(user={self.user.username!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,22 +157,38 @@ class UserStore:
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user when the password matches and the account is enabled, else None."""
+        candidate = self.login_candidate(username)
+        return self.check_password(candidate, password) if candidate else None
+
+    def login_candidate(self, username: str) -> LoginCandidate | None:
+        """The enabled account named `username` with its stored hash, or None.
+
+        Unknown and disabled usernames are refused here, before any hashing: a bogus sign-in
+        must not cost a 32 MiB scrypt (a burst of them exhausted the server's memory). The
+        trade-off is timing: an unknown name is answered faster than a wrong password, so
+        usernames can be told apart. They are not secrets here (admins create them, the audit
+        log shows them), and the client's throttle bounds how fast anyone can probe.
+        """
         with self._engine.connect() as conn:
             row = conn.execute(
                 sa.select(users_table).where(users_table.c.username == username)
             ).first()
-        if row is None:
-            dummy_verify()
+        if row is None or row.is_disabled:
             return None
-        if not verify_password(password, row.password_hash) or row.is_disabled:
+        return LoginCandidate(user=_user(row), password_hash=row.password_hash)
+
+    def check_password(self, candidate: LoginCandidate, password: str) -> User | None:
+        """The user when `password` matches (one full hash: callers bound how many run at
+        once), recording the sign-in; else None."""
+        if not verify_password(password, candidate.password_hash):
             return None
         with self._engine.begin() as conn:
             conn.execute(
                 users_table.update()
-                .where(users_table.c.user_id == row.user_id)
+                .where(users_table.c.user_id == candidate.user.user_id)
                 .values(last_login_at=datetime.now(UTC))
             )
-        return _user(row)
+        return candidate.user
 
     def _update(self, username: str, **values: Any) -> User:
         user = self.get(username)

@@ -2,6 +2,10 @@
 
 Readers (dashboard, reports, the duckdb CLI, BI tools) open the published copy, so they never
 meet dbt's writer lock; a reader holding the old file keeps its open inode until it closes.
+
+A publish killed mid-copy leaves a warehouse-sized temp file; the next publish removes it.
+It may: publishes run under the home's writer lock (`pipeline.publish`), so no temp can
+belong to a publish still running.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ def publish(settings: Settings) -> Path:
     if not source.exists():
         raise FileNotFoundError(f"nothing to publish: {source} does not exist (run dbt build)")
     target = settings.published_db_path
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         shutil.copyfile(source, tmp)

@@ -13,10 +13,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claude_compliance.settings import Settings
+from claude_compliance.state.throttle import LoginThrottle
 from claude_compliance.web.auth import (
     CSRFError,
     Forbidden,
-    LoginThrottle,
+    HashSlots,
     NotAuthenticated,
     login_url,
 )
@@ -50,7 +51,8 @@ def create_app(
     app.state.ctx = WebContext.build(
         settings, api_transport=api_transport, secure_cookies=secure_cookies
     )
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = LoginThrottle(app.state.ctx.engine)
+    app.state.hash_slots = HashSlots()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (auth, overview, findings, triage, explore, keys, admin):

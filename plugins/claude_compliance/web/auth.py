@@ -6,19 +6,25 @@ in Airflow, whose plugin routes are not behind Airflow's login).
   the `X-CSRF-Token` header; the login form uses a double-submit cookie.
 - Roles: viewer (aggregates only) < analyst (findings, triage, raw text masked) < admin
   (keys, users, audit log).
-- Failed logins are throttled per username and client.
+- Sign-ins: throttled per client, account and pair in the state DB (`state.throttle`),
+  refused before any hashing when throttled or unknown, and at most a few password hashes
+  run at once (`HashSlots`). The client address comes from `X-Forwarded-For` only through
+  the proxies `CLAUDE_COMPLIANCE_TRUSTED_PROXIES` names.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Annotated
 from urllib.parse import quote
 
+import anyio
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
@@ -30,6 +36,8 @@ LOGIN_CSRF_COOKIE = "cc_login_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class NotAuthenticated(Exception):
@@ -128,31 +136,78 @@ def login_url(request: Request) -> str:
     return f"{root(request)}/login?next={quote(target, safe='')}"
 
 
-class LoginThrottle:
-    """At most `limit` failed logins per username and client within `window` seconds."""
+def client_address(request: Request, trusted_proxies: Sequence[str]) -> str:
+    """The client's address: the connection's peer, unless the peer is a trusted proxy, then
+    the nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
 
-    def __init__(self, limit: int = 10, window: float = 900.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
+    The header is read from the right (what our own proxies appended) and only through
+    trusted hops: anything further left was written by the client and proves nothing.
+    `serve` runs uvicorn without its own forwarded-header handling, so the peer here is the
+    socket's (mounted in Airflow, it is whatever Airflow's server decided).
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = [ipaddress.ip_network(n) for n in trusted_proxies]
+    if not networks or not _is_in(peer, networks):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _is_in(hop, networks):
+            return hop if _is_ip(hop) else peer
+    return peer
 
-    def is_blocked(self, username: str, client: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            recent = [
-                t for t in self._failures.get((username, client), []) if now - t < self.window
-            ]
-            self._failures[(username, client)] = recent
-            return len(recent) >= self.limit
 
-    def failed(self, username: str, client: str) -> None:
-        with self._lock:
-            self._failures.setdefault((username, client), []).append(time.monotonic())
+def is_forwarded_https(request: Request, trusted_proxies: Sequence[str]) -> bool:
+    """A trusted proxy says the client came over HTTPS (so cookies must be Secure)."""
+    peer = request.client.host if request.client else ""
+    if not _is_in(peer, [ipaddress.ip_network(n) for n in trusted_proxies]):
+        return False
+    protos = ",".join(request.headers.getlist("x-forwarded-proto")).split(",")
+    return protos[-1].strip().lower() == "https"
 
-    def succeeded(self, username: str, client: str) -> None:
-        with self._lock:
-            self._failures.pop((username, client), None)
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_in(address: str, networks: Sequence[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+class HashSlots:
+    """A small bound on password hashes running at once in this process (each scrypt takes
+    32 MiB and a core for about a second): a burst of sign-ins waits for a slot, and what
+    still waits after `wait` seconds is turned away instead of piling up.
+
+    Waiting polls a thread semaphore rather than an asyncio one, so no waiter holds a worker
+    thread and the slots are shared by every event loop that serves this app.
+    """
+
+    def __init__(self, slots: int = 2, wait: float = 2.0, poll: float = 0.02) -> None:
+        self.wait = wait
+        self._poll = poll
+        self._semaphore = threading.BoundedSemaphore(slots)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[bool]:
+        """Yields True holding a slot, or False when none came free within `wait`."""
+        deadline = time.monotonic() + self.wait
+        while not self._semaphore.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                yield False
+                return
+            await anyio.sleep(self._poll)
+        try:
+            yield True
+        finally:
+            self._semaphore.release()
 
 
 ViewerSession = Annotated[Session, Depends(require(Role.VIEWER))]

@@ -36,5 +36,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"Claude Compliance dashboard on http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    # No forwarded-header handling in uvicorn (it trusts loopback by default, so anyone who
+    # reaches the port through a local proxy could name any client address): the app reads
+    # X-Forwarded-For itself, from CLAUDE_COMPLIANCE_TRUSTED_PROXIES only.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        forwarded_allow_ips="",
+    )
     return 0

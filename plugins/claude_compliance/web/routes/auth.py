@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+import math
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from claude_compliance.state.throttle import LoginThrottle
 from claude_compliance.state.users import Session, User
 from claude_compliance.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    HashSlots,
     ViewerSession,
     check_login_csrf,
+    client_address,
     cookie_path,
     csrf_protect,
     current_session,
+    is_forwarded_https,
     new_login_csrf,
     root,
     safe_next,
@@ -28,12 +37,14 @@ router = APIRouter()
 
 
 def _secure(request: Request) -> bool:
-    """Secure cookies when configured, and always when the request came over HTTPS."""
-    return ctx(request).secure_cookies or request.url.scheme == "https"
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """Secure cookies when configured, and always when the request came over HTTPS (directly
+    or, as a trusted proxy says, to the proxy)."""
+    context = ctx(request)
+    return (
+        context.secure_cookies
+        or request.url.scheme == "https"
+        or is_forwarded_https(request, context.settings.trusted_proxies)
+    )
 
 
 def _set_session_cookie(request: Request, response: Response, token: str) -> None:
@@ -47,21 +58,65 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
     )
 
 
-def _login(request: Request, username: str, password: str) -> User | None:
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How a sign-in went: the user, or the status to answer (401, 429, 503) and when to
+    retry."""
+
+    user: User | None
+    status: int = 200
+    retry_after: int = 0
+
+    @property
+    def message(self) -> str:
+        if self.status == HTTPStatus.TOO_MANY_REQUESTS:
+            return f"Too many failed sign-ins: try again in {self.retry_after} s."
+        if self.status == HTTPStatus.SERVICE_UNAVAILABLE:
+            return "The server is busy checking other sign-ins: try again in a moment."
+        return "Wrong username or password."
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
+
+
+async def _login(request: Request, username: str, password: str) -> Attempt:
+    """Throttle, then look the user up, then hash (in a bounded slot): each step refuses
+    what it can before the next, costlier one runs."""
     context = ctx(request)
-    throttle = request.app.state.throttle
-    client = _client(request)
-    if throttle.is_blocked(username, client):
-        context.audit.record(username[:100] or "-", "login_blocked", None, {"client": client})
-        return None
-    user = context.users.authenticate(username, password)
+    throttle: LoginThrottle = request.app.state.throttle
+    slots: HashSlots = request.app.state.hash_slots
+    client = client_address(request, context.settings.trusted_proxies)
+    actor = username[:100] or "-"
+    wait = await run_in_threadpool(throttle.wait, username, client)
+    if wait > 0:
+        await run_in_threadpool(
+            context.audit.record, actor, "login_blocked", None, {"client": client}
+        )
+        return Attempt(None, HTTPStatus.TOO_MANY_REQUESTS, math.ceil(wait))
+    candidate = await run_in_threadpool(context.users.login_candidate, username)
+    user = None
+    if candidate is not None:
+        async with slots.slot() as has_slot:
+            if not has_slot:
+                await run_in_threadpool(
+                    context.audit.record, actor, "login_busy", None, {"client": client}
+                )
+                return Attempt(None, HTTPStatus.SERVICE_UNAVAILABLE, math.ceil(slots.wait))
+            user = await run_in_threadpool(context.users.check_password, candidate, password)
     if user is None:
-        throttle.failed(username, client)
-        context.audit.record(username[:100] or "-", "login_failed", None, {"client": client})
-        return None
-    throttle.succeeded(username, client)
-    context.audit.record(user.username, "login", None, {"client": client})
-    return user
+        await run_in_threadpool(
+            functools.partial(throttle.failed, is_known_user=candidate is not None),
+            username,
+            client,
+        )
+        await run_in_threadpool(
+            context.audit.record, actor, "login_failed", None, {"client": client}
+        )
+        return Attempt(None, HTTPStatus.UNAUTHORIZED)
+    await run_in_threadpool(throttle.succeeded, username, client)
+    await run_in_threadpool(context.audit.record, user.username, "login", None, {"client": client})
+    return Attempt(user)
 
 
 @router.get("/login")
@@ -84,7 +139,7 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
@@ -102,19 +157,21 @@ def login(
             },
             403,
         )
-    user = _login(request, username, password)
-    if user is None:
-        return render(
+    attempt = await _login(request, username, password)
+    if attempt.user is None:
+        refused = render(
             request,
             "login.html",
             {
                 "login_csrf": csrf_token,
                 "next": safe_next(request, next),
-                "error": "Wrong username or password (or too many attempts: wait 15 minutes).",
+                "error": attempt.message,
             },
-            401,
+            attempt.status,
         )
-    token, _ = ctx(request).users.create_session(user)
+        refused.headers.update(attempt.headers)
+        return refused
+    token, _ = await run_in_threadpool(ctx(request).users.create_session, attempt.user)
     response = RedirectResponse(safe_next(request, next), status_code=303)
     _set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=cookie_path(request))
@@ -145,16 +202,18 @@ def _me(session: Session) -> dict[str, Any]:
 
 
 @router.post("/api/session")
-def api_login(request: Request, credentials: Credentials) -> Response:
+async def api_login(request: Request, credentials: Credentials) -> Response:
     """JSON sign-in for scripts: sets the session cookie and returns the CSRF token.
 
     JSON bodies cannot be posted cross-site without a CORS preflight, which this app never
     grants, so this endpoint needs no CSRF token of its own.
     """
-    user = _login(request, credentials.username, credentials.password)
-    if user is None:
-        return JSONResponse({"error": "wrong username or password"}, status_code=401)
-    token, session = ctx(request).users.create_session(user)
+    attempt = await _login(request, credentials.username, credentials.password)
+    if attempt.user is None:
+        return JSONResponse(
+            {"error": attempt.message}, status_code=attempt.status, headers=attempt.headers
+        )
+    token, session = await run_in_threadpool(ctx(request).users.create_session, attempt.user)
     response = JSONResponse(_me(session))
     _set_session_cookie(request, response, token)
     return response
