@@ -78,7 +78,7 @@ def test_one_interval_end_to_end_matches_the_ground_truth(
     assert in_day and all((e["source"], e["source_id"]) in covered for e in in_day)
     expected = [e for e in truth if (e["source"], e["source_id"]) in covered]
     implemented = {d.category.value for d in load_engine(secret=b"x" * 32).detectors}
-    result = recall(db, [e for e in expected if e["category"] in implemented])
+    result = recall(db, [e for e in expected if e["category"] in implemented], home / "lake")
     assert result.planted >= 10
     assert result.ratio >= 0.95, result.missed[:5]
 

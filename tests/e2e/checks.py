@@ -37,16 +37,16 @@ def recall(db: Path, planted: Iterable[dict[str, Any]], lake: Path | None = None
     """A planted value counts as found when a finding of its category overlaps its span
     in the same input.
 
-    A document's ground truth points into the text it was built from; with `lake`, the value
-    is located in the text our extraction produced (read back from the raw lake), so a finding
-    must cover the value where it really is, and a value the extraction lost is missed.
+    A document's ground truth points into the text it was built from, so its value is located
+    in the text our extraction produced (read back from the raw `lake`): a finding must cover
+    the value where it really is, and a value the extraction lost is missed.
     """
     index = findings_by_input(db)
     entries = list(planted)
     missed = []
     for entry in entries:
         start, end = entry["start"], entry["end"]
-        if lake is not None and entry["source"] in ("chat_file", "project_file"):
+        if entry["source"] in ("chat_file", "project_file"):
             text = _lake_text(lake, entry["source"], entry["source_id"])
             if text is None or text[start:end] != entry["value"]:
                 at = text.find(entry["value"]) if text is not None else -1
