@@ -15,6 +15,7 @@ from typing import Any
 
 from claude_compliance.api import ComplianceClient, NotFoundError
 from claude_compliance.lake.fs import LakeDir, write_bytes_atomic
+from claude_compliance.lake.text import utf8
 
 TEXT_MIME_TYPES = frozenset(
     {
@@ -82,7 +83,8 @@ class ContentCache:
         return path.read_text(encoding="utf-8") if path.exists() else None
 
     def put(self, md5: str, text: str) -> None:
-        write_bytes_atomic(self._path(md5.lower()), text.encode("utf-8"))
+        # A document's text comes from JSON and may hold a lone surrogate: stored as U+FFFD.
+        write_bytes_atomic(self._path(md5.lower()), utf8(text))
 
     def document_md5(self, document_id: str) -> str | None:
         path = self.root / "documents" / document_id
@@ -125,7 +127,7 @@ def fetch_document(client: ComplianceClient, document_id: str, cache: ContentCac
     text = str(content) if content is not None else None
     md5 = None
     if text is not None:
-        md5 = md5_hex(text.encode("utf-8"))
+        md5 = md5_hex(utf8(text))
         cache.put(md5, text)
         cache.remember_document(document_id, md5)
     user = page.body.get("user")
