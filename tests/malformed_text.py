@@ -25,6 +25,9 @@ class EscapingApp:
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)  # the wrapped app's requests, flags and faults
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         captured: list[tuple[str, list[tuple[str, str]]]] = []
 
