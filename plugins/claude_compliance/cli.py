@@ -146,37 +146,56 @@ def _date(value: str) -> date:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from claude_compliance.pipeline import run_range
+    from claude_compliance.pipeline import RunIncomplete, run_range
 
     settings = Settings.load()
     progress = Progress()
+    failures: list[str] = []
     try:
         scans = run_range(settings, args.start, args.end, key_ids=args.keys, report=progress)
+    except RunIncomplete as exc:
+        scans, failures = exc.scans, exc.failures
     finally:
         progress.done()
     print(
         f"done: {sum(s.inputs for s in scans)} inputs scanned, "
         f"{sum(s.findings for s in scans)} findings; published {settings.published_db_path}"
     )
-    return 0
+    return _report_failures(failures)
 
 
 def cmd_rescan(args: argparse.Namespace) -> int:
-    from claude_compliance.pipeline import rescan_range
+    from claude_compliance.pipeline import RunIncomplete, rescan_range
 
     settings = Settings.load()
     progress = Progress()
+    failures: list[str] = []
     try:
         scans = rescan_range(settings, args.start, args.end, key_ids=args.keys, report=progress)
+    except RunIncomplete as exc:
+        scans, failures = exc.scans, exc.failures
     finally:
         progress.done()
-    version = scans[-1].ruleset_version
+    version = scans[-1].ruleset_version if scans else "(none)"
     print(
         f"rescanned {len(scans)} interval(s) with rules {version}: "
         f"{sum(s.inputs for s in scans)} inputs, {sum(s.findings for s in scans)} findings; "
         f"see the findings_changes table in {settings.published_db_path}"
     )
-    return 0
+    return _report_failures(failures)
+
+
+def _report_failures(failures: Sequence[str]) -> int:
+    """After a range: each failure on its own line under one `error:` line; exit 1 if any."""
+    if not failures:
+        return 0
+    print(
+        f"error: {len(failures)} failure(s); everything else was built and published:",
+        file=sys.stderr,
+    )
+    for failure in failures:
+        print(f"  {failure}", file=sys.stderr)
+    return 1
 
 
 # -- scan ---------------------------------------------------------------------------------

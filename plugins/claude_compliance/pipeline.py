@@ -2,6 +2,10 @@
 
 extract (per key × interval) → scan (per key × interval) → dbt build → publish.
 Stages pass key ids, paths and counts between them, never key material or data.
+
+A range (`run_range`, `rescan_range`) attempts every key × interval: whatever one of them
+raises is listed and the next one runs; the warehouse is then built and published from what
+succeeded, and `RunIncomplete` names every failure.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -35,6 +41,19 @@ Reporter = Callable[[str], None]
 
 class PipelineError(RuntimeError):
     """A stage failed for one or more keys; the message names them and why."""
+
+
+class RunIncomplete(PipelineError):
+    """Some key × intervals (or deliveries) of a range failed; the rest was built and
+    published. `failures` has one line per failure (no key material), `scans` what ran."""
+
+    def __init__(self, failures: Sequence[str], scans: Sequence[ScanResult]) -> None:
+        self.failures = list(failures)
+        self.scans = list(scans)
+        super().__init__("; ".join(self.failures))
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,21 +165,65 @@ def rescan_range(
     with home_writer(settings, f"rescan {start}..{end}", say):
         engine = runtime.scan_engine(settings)
         scans: list[ScanResult] = []
+        failures: list[str] = []
         for key_id in active_key_ids(settings, key_ids):
             for interval in synced_intervals(settings, key_id, start, end):
-                result = scan_interval(settings.lake_dir, key_id, interval, engine)
+                result = attempt(
+                    settings,
+                    key_id,
+                    interval,
+                    "rescan",
+                    partial(scan_interval, settings.lake_dir, key_id, interval, engine),
+                    failures,
+                    say,
+                )
+                if result is None:
+                    continue
                 scans.append(result)
                 say(
                     f"rescan {interval.dt} key {key_id}: {result.inputs} inputs, "
                     f"{result.findings} findings (rules {result.ruleset_version})"
                 )
-        if not scans:
+        if not scans and not failures:
             raise PipelineError(f"nothing synced between {start} and {end} to rescan")
         say("dbt build")
         build(settings, report=say)
         say("publish")
         publish(settings)
+    if failures:
+        raise RunIncomplete(failures, scans)
     return scans
+
+
+def attempt(
+    settings: Settings,
+    key_id: str,
+    interval: Interval,
+    stage: str,
+    work: Callable[[], T],
+    failures: list[str],
+    say: Reporter,
+) -> T | None:
+    """One stage of one key × interval; a failure is appended to `failures`, not raised.
+
+    Whatever the stage raises (an API error, a record we cannot read, a full disk) loses
+    only this key × interval: a range goes on with the next one and fails at its end. The
+    line says which, in which stage and why, with no key material and no text a terminal
+    or a database would refuse; `--debug` logs the traceback.
+    """
+    try:
+        return work()
+    except PipelineError as exc:
+        message = str(exc)
+    except Exception as exc:  # listed below and raised by the range at its end
+        log.debug("%s of key %s for %s failed", stage, key_id, interval, exc_info=True)
+        lines = str(exc).strip().splitlines()
+        detail = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+        message = f"{stage} of key {key_id} for {interval} failed: {detail}"
+    message = runtime.key_store(settings).scrub(key_id, message)
+    failures.append(message)
+    say(f"interval {interval.dt} key {key_id}: FAILED {message}")
+    return None
 
 
 def home_writer(
@@ -283,8 +346,9 @@ def run_range(
 ) -> list[ScanResult]:
     """extract → scan for each key × daily interval of [start, end), then build and publish.
 
-    A failing key does not stop the others; the run raises at the end, naming every failure,
-    after the warehouse was rebuilt from whatever did succeed.
+    A failing key × interval stops neither the other keys nor the later intervals; the run
+    raises `RunIncomplete` at the end, naming every failure, after the warehouse was rebuilt
+    and published from whatever did succeed.
     """
     say = report or (lambda _line: None)
     with home_writer(settings, f"run {start}..{end}", say):
@@ -312,17 +376,32 @@ def _run_range(
             def tick(table: str, rows: int, k: str = key_id, dt: str = interval.dt) -> None:
                 say(f"interval {dt} key {k}: extract {table} {rows} records")
 
-            try:
-                summary = extract(settings, key_id, interval, transport=transport, progress=tick)
-            except PipelineError as exc:
-                failures.append(str(exc))
-                say(f"interval {interval.dt} key {key_id}: FAILED {exc}")
+            summary = attempt(
+                settings,
+                key_id,
+                interval,
+                "extract",
+                partial(extract, settings, key_id, interval, transport=transport, progress=tick),
+                failures,
+                say,
+            )
+            if summary is None:
                 continue
             say(
                 f"interval {interval.dt} key {key_id}: extracted {summary.records} records "
                 f"in {summary.requests} requests; scan"
             )
-            result = scan(settings, key_id, interval)
+            result = attempt(
+                settings,
+                key_id,
+                interval,
+                "scan",
+                partial(scan, settings, key_id, interval),
+                failures,
+                say,
+            )
+            if result is None:
+                continue
             scans.append(result)
             synced.append((key_id, interval))
             say(
@@ -341,7 +420,7 @@ def _run_range(
     publish(settings)
     failures.extend(deliver(settings, synced, keys, say))
     if failures:
-        raise PipelineError("; ".join(failures))
+        raise RunIncomplete(failures, scans)
     return scans
 
 

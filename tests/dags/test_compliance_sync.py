@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -139,3 +140,36 @@ def test_a_failing_key_does_not_stop_the_others_and_a_revoked_key_is_skipped(
         assert plaintext not in output
         assert files_containing(home, plaintext) == []
         assert files_containing(airflow_home, plaintext) == []
+
+
+def test_a_day_with_malformed_text_succeeds_and_counts_the_replacements(
+    airflow_home: Path, home: Path, settings, sim
+) -> None:
+    from claude_compliance.simulator import serve
+    from tests.malformed_text import serve_malformed
+
+    day_end = datetime.combine(ANCHOR, datetime.min.time(), tzinfo=UTC)
+    day_start = day_end - timedelta(days=1)
+    planted = serve_malformed(sim, day_start.date())
+    with serve(sim, host="127.0.0.1", port=0) as server:
+        settings = dataclasses.replace(settings, api_url=server.url)
+        key_id = register_key(settings, sim.keys.compliance, "dag test", "test")["key_id"]
+        env = {
+            name: os.environ[name]
+            for name in (
+                "CLAUDE_COMPLIANCE_HOME",
+                "CLAUDE_COMPLIANCE_MASTER_KEY",
+                "CLAUDE_COMPLIANCE_FINGERPRINT_KEY",
+            )
+        }
+        env["CLAUDE_COMPLIANCE_API_URL"] = server.url
+        run, output = dag_test(airflow_home, "compliance_sync", day_end.isoformat()[:19], env)
+    assert run["state"] == "success", output[-4000:]
+    assert {state for state in run["tasks"].values()} == {"success"}, output[-4000:]  # type: ignore[attr-defined]
+
+    chats = home / "lake" / "raw" / "chats" / f"key={key_id}" / f"dt={day_start.date()}"
+    (manifest,) = chats.glob("_manifest-*.json")
+    assert json.loads(manifest.read_text())["replaced_by_column"] == {"name": 3, "raw_json": 3}
+    with duckdb.connect(str(home / "warehouse" / "compliance.duckdb"), read_only=True) as con:
+        inputs = set(con.execute("select source, source_id from scanned_inputs").fetchall())
+    assert ("chat_message", planted.message_id) in inputs

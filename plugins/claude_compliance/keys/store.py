@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken, MultiFernet
 
+from claude_compliance.lake.text import clean
 from claude_compliance.state.schema import key_events_table, key_syncs_table, keys_table
 
 STATUSES = ("active", "sync_error", "revoked")
@@ -249,7 +250,7 @@ class KeyStore:
         """The outcome of one sync of `key_id`: sets its status and keeps the history."""
         record = self.get(key_id)
         now = datetime.now(UTC)
-        reason = None if ok else self._scrub(key_id, error or "sync failed")
+        reason = None if ok else self.scrub(key_id, error or "sync failed")
         values: dict[str, Any] = {
             "last_sync_at": now,
             "last_sync_status": "ok" if ok else "failed",
@@ -283,7 +284,7 @@ class KeyStore:
     ) -> KeyRecord:
         """Record a live re-check; a failure puts a non-revoked key in `sync_error`."""
         record = self.get(key_id)
-        reason = None if ok else self._scrub(key_id, error or "validation failed")
+        reason = None if ok else self.scrub(key_id, error or "validation failed")
         values: dict[str, Any] = {"last_validated_at": datetime.now(UTC), "last_error": reason}
         if not record.is_revoked:
             values["status"] = "active" if ok else "sync_error"
@@ -347,8 +348,11 @@ class KeyStore:
                 for row in conn.execute(query)
             ]
 
-    def _scrub(self, key_id: str, text: str) -> str:
-        """`text` with the key's plaintext (should an error ever carry it) replaced."""
+    def scrub(self, key_id: str, text: str) -> str:
+        """`text` with the key's plaintext (should an error ever carry it) replaced by its
+        fingerprint, and text no database can store (a lone surrogate or NUL an API error
+        echoed) as U+FFFD."""
+        text = clean(text)[0]
         try:
             plaintext = self.reveal(key_id)
         except KeyStoreError:

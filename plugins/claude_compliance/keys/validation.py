@@ -18,6 +18,7 @@ from claude_compliance.api import (
     PermissionDeniedError,
     TransportError,
 )
+from claude_compliance.lake.text import clean
 
 COMPLIANCE_PREFIX = "sk-ant-api01-"
 
@@ -86,7 +87,8 @@ def validate_live(client: ComplianceClient) -> Validation:
         if family == "org_data":
             for org in page.body.get("data") or []:
                 org_uuids.append(str(org.get("uuid")))
-                org_names.append(str(org.get("name")))
+                # Stored, printed and rendered: a lone surrogate in it would break all three.
+                org_names.append(clean(str(org.get("name")))[0])
     if not families:
         raise KeyRejected("the key authenticates but has no compliance read scope")
     return Validation(tuple(families), tuple(org_uuids), tuple(org_names))

@@ -6,11 +6,16 @@ Layout: `<lake>/<zone>/<table>/key=<key_id>/dt=<YYYY-MM-DD>/part-<interval tag>.
 files (`lake.fs`: a rename on a local disk, a single PUT on object storage), so re-runs and
 overlapping backfills never duplicate, and a failure before that leaves the previous files
 intact. The lake root is a local `Path` or an `ObjectPath` (`s3://…`).
+
+Text that cannot be encoded (a lone surrogate) or that breaks the readers (NUL) is written
+as U+FFFD (`lake.text`) and counted in the manifest, so one malformed value never fails a
+write: `replaced_characters` (the total) and `replaced_by_column`.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +23,12 @@ from typing import Any
 
 import pyarrow as pa
 
+from claude_compliance.lake import text
 from claude_compliance.lake.fs import LakeDir, read_table, write_bytes_atomic, write_table_atomic
 from claude_compliance.lake.integrity import file_facts
 from claude_compliance.lake.interval import Interval
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,7 @@ class Written:
     table: str
     path: LakeDir
     rows: int
+    replaced: int = 0
 
 
 def partition_dir(lake_dir: LakeDir, zone: str, table: str, key_id: str, dt: str) -> LakeDir:
@@ -75,10 +84,20 @@ def write_interval(
     variant: str | None = None,
 ) -> Written:
     """Replace the interval's file set of one table; an empty result still writes a file."""
-    arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows), schema=schema)
+    if isinstance(rows, pa.Table) and not rows.schema.equals(schema):
+        _drift(zone, table, schema, rows)
+    arrow, replaced = text.to_arrow(rows, schema)
     if not arrow.schema.equals(schema):
-        raise ValueError(
-            f"schema drift in {zone}/{table}: expected {schema.names}, got {arrow.schema.names}"
+        _drift(zone, table, schema, arrow)
+    if replaced:
+        log.warning(
+            "%s/%s key %s %s: %d unencodable character(s) written as U+FFFD (%s)",
+            zone,
+            table,
+            key_id,
+            interval,
+            sum(replaced.values()),
+            ", ".join(f"{column} {count}" for column, count in sorted(replaced.items())),
         )
     target = data_path(lake_dir, zone, table, key_id, interval, variant)
     write_table_atomic(target, arrow)
@@ -92,11 +111,19 @@ def write_interval(
         "file": target.name,
         "rows": arrow.num_rows,
         **file_facts(target),  # checked before each build (`lake.integrity`)
+        "replaced_characters": sum(replaced.values()),
+        "replaced_by_column": replaced,
         "written_at": datetime.now(UTC).isoformat(),
         **(manifest or {}),
     }
     write_json_atomic(manifest_path(lake_dir, zone, table, key_id, interval, variant), document)
-    return Written(table=table, path=target, rows=arrow.num_rows)
+    return Written(table=table, path=target, rows=arrow.num_rows, replaced=sum(replaced.values()))
+
+
+def _drift(zone: str, table: str, schema: pa.Schema, arrow: pa.Table) -> None:
+    raise ValueError(
+        f"schema drift in {zone}/{table}: expected {schema.names}, got {arrow.schema.names}"
+    )
 
 
 def read_interval(

@@ -21,6 +21,7 @@ from typing import Any
 from claude_compliance.api import ComplianceClient, NotFoundError
 from claude_compliance.documents import Extraction, Segment, SkipReason, extract
 from claude_compliance.lake.fs import LakeDir, write_bytes_atomic
+from claude_compliance.lake.text import utf8
 
 TEXT_FORMAT = "text"
 
@@ -120,8 +121,8 @@ class ContentCache:
         if extraction.skipped_reason == SkipReason.EXTRACTION_FAILED:
             earlier = self._entry(md5) or {}
             entry["failures"] = int(earlier.get("failures", 0)) + 1
-        data = json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        write_bytes_atomic(self._path(md5.lower()), data)
+        # Text from JSON may hold a lone surrogate: stored as U+FFFD.
+        write_bytes_atomic(self._path(md5.lower()), utf8(json.dumps(entry, ensure_ascii=False)))
 
     def document_md5(self, document_id: str) -> str | None:
         path = self.root / "documents" / document_id
@@ -164,7 +165,7 @@ def fetch_document(client: ComplianceClient, document_id: str, cache: ContentCac
     text = str(content) if content is not None else None
     md5 = None
     if text is not None:
-        md5 = md5_hex(text.encode("utf-8", "surrogatepass"))
+        md5 = md5_hex(utf8(text))
         cache.put(md5, Extraction(text, TEXT_FORMAT, "api-text"))
         cache.remember_document(document_id, md5)
     user = page.body.get("user")

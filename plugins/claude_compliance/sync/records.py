@@ -13,6 +13,8 @@ Row = dict[str, Any]
 
 
 def raw(record: Mapping[str, Any]) -> str:
+    # A lone surrogate the API sent (in a value or a key) stays in this string: the lake
+    # writer replaces it with U+FFFD and counts it (`lake.text`), like every other column.
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
