@@ -202,7 +202,7 @@ def test_redact_replaces_every_span(engine: Engine) -> None:
     redacted = engine.redact(text)
     assert CARD not in redacted and ANTHROPIC_KEY not in redacted
     assert "jane.doe@example.com" not in redacted
-    assert "4111 •••• •••• 1111" in redacted and "j•••@example.com" in redacted
+    assert "•••• •••• •••• 1111" in redacted and "j•••@example.com" in redacted
 
 
 def test_fingerprint_is_keyed_and_normalized() -> None:
