@@ -20,7 +20,9 @@ HEX_CHARS = frozenset("0123456789abcdefABCDEF")
 # Words that mark an example or a placeholder rather than a live secret.
 _PLACEHOLDER_WORDS = re.compile(
     r"x{4,}|\*{3,}|•{2,}|\.\.\.|…|your[_\- ]?|example|placeholder|redacted|replace[_\- ]?me|"
-    r"changeme|change[_\- ]me|insert[_\- ]|dummy|sample|fake|<[^>]*>|\[[^\]]*\]",
+    r"changeme|change[_\- ]me|insert[_\- ]|dummy|sample|fake|"
+    # A value that is one bracketed word (<token>, [PASSWORD]), not one holding brackets.
+    r"^\W{0,2}(?:<[^<>]*>|\[[^\[\]]*\])\W{0,2}$",
     re.IGNORECASE,
 )
 # Template syntaxes: ${VAR}, $VAR, {{ x }}, {x}, %(x)s, %VAR%, <% x %>.
