@@ -42,7 +42,7 @@ _URI = (
     r"(?P<value>[^\s@/\"']{1,128})@[A-Za-z0-9.\-\[\]_]{1,255}"
 )
 # HTTP Basic (RFC 7617) credentials: base64 of user:pass after "Basic".
-_BASIC = r"\b(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})"
+_BASIC = r"\b(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,1000}={0,2})"
 # Command lines: curl -u user:pass, mysql -pSECRET, --password secret, sshpass -p secret.
 _CURL = (
     r"\bcurl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]*[\"']?(?P<user>[^\s:\"']{1,64}):"
@@ -145,11 +145,15 @@ _CODE_REFERENCE = re.compile(
     r"(?:\.[A-Za-z_]\w*(?:\(\))?)*$"
 )
 _KEY_SPLIT = re.compile(r"[_.\-\s]+|(?<=[a-z])(?=[A-Z])")
+# Longer "keys" are runs of text, not names (and Python re only sees bounded input).
+_MAX_KEY = 128
 _TRAILING = ".,;:)]}>"
 _MASK_CHARS = frozenset("*•x#X.-_?·●")
 
 
 def _key_is_password(key: str) -> bool:
+    if len(key) > _MAX_KEY:
+        return False
     parts = [part.lower() for part in _KEY_SPLIT.split(key.strip("-_.")) if part]
     if not parts:
         return False

@@ -43,6 +43,17 @@ _MAX_HEADER_KEY = 40
 _MAX_HEADER_LINE = 1024
 _MAX_LABEL = 80
 _MAX_QUOTE = 16
+# The header lines of a PPK v2 / v3 file (PuTTY's sshpubk.c).
+_PUTTY_HEADERS = (
+    "Encryption",
+    "Comment",
+    "Public-Lines",
+    "Private-Lines",
+    "Private-MAC",
+    "Private-Hash",
+    "Key-Derivation",
+    "Argon2-",
+)
 # Backslashes before an escaped n / r / t: JSON in JSON doubles them.
 _MAX_ESCAPE = 4
 
@@ -183,8 +194,11 @@ def _walk(text: str, position: int, quote: str, *, putty: bool) -> _Block:
             return _Block(stop, "".join(body), "".join(private), True)
         if at_line_start and (putty or not seen_body):
             stop = _header_end(text, position)
+            key = text[position : text.find(":", position)] if stop >= 0 else ""
+            if putty and stop >= 0 and not key.startswith(_PUTTY_HEADERS):
+                # Another key file, or text: this one ends here.
+                break
             if stop >= 0:
-                key = text[position : text.find(":", position)]
                 if putty and key in ("Private-MAC", "Private-Hash"):
                     return _Block(stop, "".join(body), "".join(private), True)
                 in_private = in_private or key == "Private-Lines"
