@@ -202,9 +202,11 @@ class Findings(list[Finding]):
         return [(spans[i], spans[i + 1]) for i in range(0, len(spans), 2)]
 
 
-# A validated candidate before overlap resolution: rank key, sequence, span, detector,
-# confidence and the fingerprint when the allowlists needed it.
-_Candidate = tuple[tuple[int, int, float, int, int], int, int, int, Detector, float, str | None]
+# A validated candidate before overlap resolution, flat to stay small (an input may hold
+# hundreds of thousands): the rank (-severity, -priority, -confidence, -length, start),
+# the sequence that breaks ties, the end, the detector, the confidence and the fingerprint
+# when the allowlists needed it.
+_Candidate = tuple[int, int, float, int, int, int, int, Detector, float, str | None]
 
 
 class Engine:
@@ -335,40 +337,30 @@ class Engine:
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
     def _scan_hits(self, text: str, data: bytes, hits: Iterable[int]) -> Findings:
-        matches: list[tuple[_Entry, list[tuple[int, int]]]] = []
-        for index in hits:
-            entry = self._entries[index]
-            value_group = entry.value_group
-            for spans in entry.finditer(data):
-                if spans[value_group][0] < spans[value_group][1]:
-                    matches.append((entry, spans))
-        if not matches:
-            return Findings()
-        if len(data) != len(text):
-            matches = _to_char_offsets(data, matches)
+        # Matches stream from RE2 straight into validation: only candidates are held.
         rejected = array("q")
+        matches = self._matches(data, hits, None if len(data) == len(text) else _CharOffsets(data))
         candidates = sorted(self._validate(text, matches, rejected))
-        del matches
         if not candidates:
             return Findings()
         # Greedy resolution in rank order; `covered` marks the characters of accepted spans.
         covered = bytearray(len(text))
         accepted: list[_Candidate] = []
         for candidate in candidates:
-            start, end = candidate[2], candidate[3]
+            start, end = candidate[4], candidate[6]
             if covered.find(1, start, end) >= 0:
                 continue
             covered[start:end] = b"\x01" * (end - start)
             accepted.append(candidate)
         cap = self.max_findings_per_input
         dropped = max(0, len(accepted) - cap)
-        clusters = _merge(sorted((candidate[2], candidate[3]) for candidate in candidates))
+        clusters = _merge(sorted((candidate[4], candidate[6]) for candidate in candidates))
         if rejected:
             clusters = _with_overlapping(clusters, rejected)
         del candidates, covered, rejected
         cluster_starts = [start for start, _ in clusters]
         findings: list[Finding] = []
-        for _rank, _sequence, start, end, detector, confidence, fingerprint in accepted[:cap]:
+        for _s, _p, _c, _l, start, _q, end, detector, confidence, fingerprint in accepted[:cap]:
             value = text[start:end]
             if fingerprint is None:
                 fingerprint = self._hmac(detector.normalize(value))
@@ -397,10 +389,23 @@ class Engine:
         flat = array("q", [offset for cluster in clusters for offset in cluster])
         return Findings(findings, dropped, flat)
 
+    def _matches(
+        self, data: bytes, hits: Iterable[int], offsets: _CharOffsets | None
+    ) -> Iterator[tuple[_Entry, list[tuple[int, int]]]]:
+        """Every non-empty match of every pattern the prefilter reported, in characters."""
+        for index in hits:
+            entry = self._entries[index]
+            value_group = entry.value_group
+            for spans in entry.finditer(data):
+                if spans[value_group][0] < spans[value_group][1]:
+                    if offsets is not None:
+                        spans = [(offsets.char(start), offsets.char(end)) for start, end in spans]
+                    yield entry, spans
+
     def _validate(
         self,
         text: str,
-        matches: list[tuple[_Entry, list[tuple[int, int]]]],
+        matches: Iterable[tuple[_Entry, list[tuple[int, int]]]],
         rejected: array[int],
     ) -> Iterator[_Candidate]:
         """The candidates that pass their checks; the spans of the others go to `rejected`."""
@@ -439,14 +444,18 @@ class Engine:
                     for allowlist in self._allowlists
                 ):
                     continue
-            rank_key = (
+            yield (
                 -detector.severity.rank,
                 -detector.priority,
                 -round(confidence, 3),
                 start - end,
                 start,
+                sequence,
+                end,
+                detector,
+                confidence,
+                fingerprint,
             )
-            yield rank_key, sequence, start, end, detector, confidence, fingerprint
 
 
 def _with_overlapping(
@@ -480,24 +489,38 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _to_char_offsets(
-    data: bytes, matches: list[tuple[_Entry, list[tuple[int, int]]]]
-) -> list[tuple[_Entry, list[tuple[int, int]]]]:
-    """Rewrite UTF-8 byte offsets as character offsets in one pass over the text."""
-    offsets = sorted({offset for _, spans in matches for span in spans for offset in span})
-    char_of: dict[int, int] = {-1: -1}
-    previous_byte = 0
-    previous_char = 0
-    for offset in offsets:
+# Every byte but UTF-8 continuation bytes (0x80-0xBF): what bytes.translate deletes to count them.
+_NOT_CONTINUATION = bytes(byte for byte in range(256) if not 0x80 <= byte < 0xC0)
+_OFFSET_BLOCK = 256
+
+
+class _CharOffsets:
+    """UTF-8 byte offsets to character offsets, in O(1) each after one pass over the bytes.
+
+    A character starts at every byte that is not a continuation byte, so the character
+    offset of a byte offset is the byte offset less the continuation bytes before it; their
+    count is kept per block of _OFFSET_BLOCK bytes.
+    """
+
+    __slots__ = ("_before", "_data")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        before = array("q", [0])
+        count = 0
+        for block in range(0, len(data), _OFFSET_BLOCK):
+            count += len(data[block : block + _OFFSET_BLOCK].translate(None, _NOT_CONTINUATION))
+            before.append(count)
+        self._before = before
+
+    def char(self, offset: int) -> int:
+        """The character offset of byte `offset` (-1 stays -1)."""
         if offset < 0:
-            continue
-        previous_char += len(data[previous_byte:offset].decode("utf-8", "surrogatepass"))
-        previous_byte = offset
-        char_of[offset] = previous_char
-    return [
-        (entry, [(char_of[start], char_of[end]) for start, end in spans])
-        for entry, spans in matches
-    ]
+            return offset
+        block = offset // _OFFSET_BLOCK
+        start = block * _OFFSET_BLOCK
+        inside = len(self._data[start:offset].translate(None, _NOT_CONTINUATION))
+        return offset - self._before[block] - inside
 
 
 # --- Arrow ---------------------------------------------------------------------------------
