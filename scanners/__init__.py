@@ -1,6 +1,6 @@
 """DLP engine: validators, detectors and the scanning engine (pure Python, no I/O frameworks)."""
 
-from scanners.engine import Allowlist, Engine, load_engine, max_severity
+from scanners.engine import Allowlist, Engine, Findings, load_engine, max_severity
 from scanners.model import CATEGORY_SEVERITY, Category, Finding, Severity
 from scanners.rules import RulesError
 
@@ -10,6 +10,7 @@ __all__ = [
     "Category",
     "Engine",
     "Finding",
+    "Findings",
     "RulesError",
     "Severity",
     "load_engine",

@@ -12,9 +12,16 @@ How a text is scanned:
 3. Byte offsets become Python character offsets; each match goes to its detector's check
    (Luhn, issuer, checksum, entropy, context words, ...), then the allowlists.
 4. Overlapping survivors are resolved greedily (highest severity, then detector priority,
-   then confidence, then length), so one card number is one finding.
-5. Each finding gets a masked preview and an HMAC-SHA256 fingerprint of the normalized
+   then confidence, then length), so one card number is one finding. Resolution marks the
+   covered characters in a bytearray, so it is linear in the candidates' lengths.
+5. At most `max_findings_per_input` findings are kept (the highest ranked); the rest are
+   counted in `Findings.dropped`, not built (5 MB of IP addresses is 400,000 of them).
+6. Each finding gets a masked preview and an HMAC-SHA256 fingerprint of the normalized
    value keyed by the installation secret; the value itself never leaves this module.
+   The span of every candidate, winner or loser, is kept in `Findings.masked_spans`: a
+   preview of the text masks them all, so the tail of a losing longer match (a password
+   that starts with a card number) is never shown. A winner that a losing candidate
+   extends beyond is masked entirely: its visible characters belong to the longer secret.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,14 +42,25 @@ import re2
 
 from scanners.detectors import BUILTIN_DETECTORS
 from scanners.detectors.base import Candidate, Detector, Pattern
-from scanners.masking import BULLET, ELLIPSIS
+from scanners.masking import BULLET, ELLIPSIS, mask_all
 from scanners.model import Category, Finding, Severity
 from scanners.prefilter import relax
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Allowlist", "Engine", "load_engine", "max_severity", "utf8_rows"]
+__all__ = [
+    "DEFAULT_MAX_FINDINGS_PER_INPUT",
+    "Allowlist",
+    "Engine",
+    "Findings",
+    "load_engine",
+    "max_severity",
+    "utf8_rows",
+]
+
+# Findings kept per input; the rest are counted (Findings.dropped), not built.
+DEFAULT_MAX_FINDINGS_PER_INPUT = 1_000
 
 # RE2 gives each compiled Set / regex this much memory for its DFA cache; the default (8 MiB)
 # is too small for a Set of every detector on megabyte-sized inputs.
@@ -159,11 +178,35 @@ class _Entry:
     group_names: tuple[tuple[str, int], ...]
 
 
-@dataclass(slots=True)
-class _Accepted:
-    start: int
-    end: int
-    finding: Finding
+class Findings(list[Finding]):
+    """The findings of one input, sorted by start: a list, plus what the cap left out.
+
+    `dropped` counts findings beyond the engine's per-input cap (the highest ranked are
+    kept). `masked_spans` are the merged spans of every candidate, winner or not, reported
+    or dropped: the characters any preview of the text must mask.
+    """
+
+    __slots__ = ("_spans", "dropped")
+
+    def __init__(
+        self, findings: Iterable[Finding] = (), dropped: int = 0, spans: array[int] | None = None
+    ) -> None:
+        super().__init__(findings)
+        self.dropped = dropped
+        self._spans = spans if spans is not None else array("q")
+
+    @property
+    def masked_spans(self) -> list[tuple[int, int]]:
+        """Disjoint, sorted (start, end) spans covering every candidate of the input."""
+        spans = self._spans
+        return [(spans[i], spans[i + 1]) for i in range(0, len(spans), 2)]
+
+
+# A validated candidate before overlap resolution, flat to stay small (an input may hold
+# hundreds of thousands): the rank (-severity, -priority, -confidence, -length, start),
+# the sequence that breaks ties, the end, the detector, the confidence and the fingerprint
+# when the allowlists needed it.
+_Candidate = tuple[int, int, float, int, int, int, int, Detector, float, str | None]
 
 
 class Engine:
@@ -175,7 +218,12 @@ class Engine:
         secret: bytes,
         allowlists: Sequence[Allowlist] = (),
         rules_digest: str = "",
+        max_findings_per_input: int = DEFAULT_MAX_FINDINGS_PER_INPUT,
     ) -> None:
+        if max_findings_per_input < 1:
+            raise ValueError(
+                f"max_findings_per_input must be at least 1, not {max_findings_per_input}"
+            )
         if not secret:
             raise ValueError("the installation secret for fingerprints must not be empty")
         ids = [detector.id for detector in detectors]
@@ -185,6 +233,8 @@ class Engine:
         self._detectors = tuple(detectors)
         self._secret = bytes(secret)
         self._allowlists = tuple(allowlists)
+        self._needs_fingerprint = any(allowlist.fingerprints for allowlist in self._allowlists)
+        self.max_findings_per_input = max_findings_per_input
         self._set = re2.Set.SearchSet(_options(_SET_MAX_MEM))
         entries: list[_Entry] = []
         for detector in self._detectors:
@@ -221,17 +271,17 @@ class Engine:
 
     # --- scanning -------------------------------------------------------------------------
 
-    def scan(self, text: str) -> list[Finding]:
-        """Every finding in `text`, sorted by start offset."""
+    def scan(self, text: str) -> Findings:
+        """Every finding in `text` (up to the per-input cap), sorted by start offset."""
         if not text or self._match_set is None:
-            return []
+            return Findings()
         data = text.encode("utf-8", "surrogatepass")
         hits = self._match_set(data)
         if not hits:
-            return []
+            return Findings()
         return self._scan_hits(text, data, hits)
 
-    def scan_many(self, texts: Sequence[str | None] | Any) -> list[list[Finding]]:
+    def scan_many(self, texts: Sequence[str | None] | Any) -> list[Findings]:
         """`[scan(t) for t in texts]` (None gives []), also over Arrow string arrays.
 
         Arrow arrays are scanned straight from their UTF-8 data buffer: rows the prefilter
@@ -239,29 +289,36 @@ class Engine:
         """
         if _is_arrow(texts):
             return [self._scan_row(row) for row in utf8_rows(texts)]
-        return [self.scan(text) if text is not None else [] for text in texts]
+        return [self.scan(text) if text is not None else Findings() for text in texts]
 
-    def _scan_row(self, row: memoryview | None) -> list[Finding]:
+    def _scan_row(self, row: memoryview | None) -> Findings:
         if row is None or not len(row) or self._match_set is None:
-            return []
+            return Findings()
         hits = self._match_set(row)
         if not hits:
-            return []
+            return Findings()
         data = bytes(row)
         return self._scan_hits(data.decode("utf-8", "replace"), data, hits)
 
-    def redact(self, text: str, findings: list[Finding] | None = None) -> str:
-        """`text` with every finding's span replaced by its masked preview."""
+    def redact(self, text: str, findings: Sequence[Finding] | None = None) -> str:
+        """`text` with every finding's span replaced by its masked preview.
+
+        Every candidate span (`Findings.masked_spans`) is masked too: a region where
+        candidates overlap, or that no reported finding covers exactly, becomes bullets.
+        """
         if findings is None:
             findings = self.scan(text)
+        by_span = {(finding.start, finding.end): finding.redacted for finding in findings}
+        spans = sorted(
+            [*by_span, *(findings.masked_spans if isinstance(findings, Findings) else ())]
+        )
         pieces: list[str] = []
         cursor = 0
-        for finding in sorted(findings, key=lambda item: item.start):
-            if finding.start < cursor:
-                continue
-            pieces.append(text[cursor : finding.start])
-            pieces.append(finding.redacted)
-            cursor = finding.end
+        for start, end in _merge(spans):
+            pieces.append(text[cursor:start])
+            exact = by_span.get((start, end))
+            pieces.append(exact if exact is not None else mask_all(text[start:end]))
+            cursor = end
         pieces.append(text[cursor:])
         return "".join(pieces)
 
@@ -279,33 +336,79 @@ class Engine:
         message = normalized.encode("utf-8", "surrogatepass")
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
-    def _scan_hits(self, text: str, data: bytes, hits: Iterable[int]) -> list[Finding]:
-        matches: list[tuple[_Entry, list[tuple[int, int]]]] = []
+    def _scan_hits(self, text: str, data: bytes, hits: Iterable[int]) -> Findings:
+        # Matches stream from RE2 straight into validation: only candidates are held.
+        rejected = array("q")
+        matches = self._matches(data, hits, None if len(data) == len(text) else _CharOffsets(data))
+        candidates = sorted(self._validate(text, matches, rejected))
+        if not candidates:
+            return Findings()
+        # Greedy resolution in rank order; `covered` marks the characters of accepted spans.
+        covered = bytearray(len(text))
+        accepted: list[_Candidate] = []
+        for candidate in candidates:
+            start, end = candidate[4], candidate[6]
+            if covered.find(1, start, end) >= 0:
+                continue
+            covered[start:end] = b"\x01" * (end - start)
+            accepted.append(candidate)
+        cap = self.max_findings_per_input
+        dropped = max(0, len(accepted) - cap)
+        clusters = _merge(sorted((candidate[4], candidate[6]) for candidate in candidates))
+        if rejected:
+            clusters = _with_overlapping(clusters, rejected)
+        del candidates, covered, rejected
+        cluster_starts = [start for start, _ in clusters]
+        findings: list[Finding] = []
+        for _s, _p, _c, _l, start, _q, end, detector, confidence, fingerprint in accepted[:cap]:
+            value = text[start:end]
+            if fingerprint is None:
+                fingerprint = self._hmac(detector.normalize(value))
+            cluster = clusters[bisect_right(cluster_starts, start) - 1]
+            if cluster == (start, end):
+                redacted = detector.mask(value)
+                if redacted == value or not redacted:
+                    redacted = BULLET * 3 + ELLIPSIS
+            else:
+                # A losing candidate reaches beyond this one: what a preview of this finding
+                # would show belongs to that longer secret too.
+                redacted = BULLET * 3 + ELLIPSIS
+            findings.append(
+                Finding(
+                    detector=detector.id,
+                    category=detector.category,
+                    severity=detector.severity,
+                    start=start,
+                    end=end,
+                    redacted=redacted,
+                    fingerprint=fingerprint,
+                    confidence=round(confidence, 3),
+                )
+            )
+        findings.sort(key=lambda finding: finding.start)
+        flat = array("q", [offset for cluster in clusters for offset in cluster])
+        return Findings(findings, dropped, flat)
+
+    def _matches(
+        self, data: bytes, hits: Iterable[int], offsets: _CharOffsets | None
+    ) -> Iterator[tuple[_Entry, list[tuple[int, int]]]]:
+        """Every non-empty match of every pattern the prefilter reported, in characters."""
         for index in hits:
             entry = self._entries[index]
             value_group = entry.value_group
             for spans in entry.finditer(data):
                 if spans[value_group][0] < spans[value_group][1]:
-                    matches.append((entry, spans))
-        if not matches:
-            return []
-        if len(data) != len(text):
-            matches = _to_char_offsets(data, matches)
-        accepted: list[_Accepted] = []
-        starts: list[int] = []
-        for _rank, _sequence, start, end, finding in sorted(self._validate(text, matches)):
-            position = bisect_right(starts, start)
-            if position and accepted[position - 1].end > start:
-                continue
-            if position < len(accepted) and accepted[position].start < end:
-                continue
-            starts.insert(position, start)
-            accepted.insert(position, _Accepted(start, end, finding))
-        return [item.finding for item in accepted]
+                    if offsets is not None:
+                        spans = [(offsets.char(start), offsets.char(end)) for start, end in spans]
+                    yield entry, spans
 
     def _validate(
-        self, text: str, matches: list[tuple[_Entry, list[tuple[int, int]]]]
-    ) -> Iterator[tuple[tuple[int, int, float, int, int], int, int, int, Finding]]:
+        self,
+        text: str,
+        matches: Iterable[tuple[_Entry, list[tuple[int, int]]]],
+        rejected: array[int],
+    ) -> Iterator[_Candidate]:
+        """The candidates that pass their checks; the spans of the others go to `rejected`."""
         for sequence, (entry, spans) in enumerate(matches):
             detector, pattern = entry.detector, entry.pattern
             start, end = spans[entry.value_group]
@@ -315,68 +418,109 @@ class Engine:
             }
             candidate = Candidate(text, start, end, groups, pattern, detector)
             confidence = detector.check(candidate)
-            if confidence is None:
+            # A check may narrow the span (trailing punctuation after a password) or widen
+            # it (a private key's header to the end of its body).
+            if confidence is not None and candidate.start < candidate.end:
+                if candidate.has_context:
+                    confidence += detector.context_boost
+                elif pattern.requires_context:
+                    confidence = None
+            if confidence is not None:
+                confidence = min(confidence, 1.0)
+                if confidence < detector.min_confidence:
+                    confidence = None
+            if confidence is None or candidate.start >= candidate.end:
+                rejected.extend((start, end))
                 continue
-            # A check may narrow the span (trailing punctuation after a password).
             start, end = candidate.start, candidate.end
-            if start >= end:
-                continue
-            if candidate.has_context:
-                confidence += detector.context_boost
-            elif pattern.requires_context:
-                continue
-            confidence = min(confidence, 1.0)
-            if confidence < detector.min_confidence:
-                continue
-            value = candidate.value
-            normalized = detector.normalize(value)
-            fingerprint = self._hmac(normalized)
-            if any(
-                allowlist.applies_to(detector) and allowlist.allows(value, normalized, fingerprint)
-                for allowlist in self._allowlists
-            ):
-                continue
-            redacted = detector.mask(value)
-            if redacted == value or not redacted:
-                redacted = BULLET * 3 + ELLIPSIS
-            finding = Finding(
-                detector=detector.id,
-                category=detector.category,
-                severity=detector.severity,
-                start=start,
-                end=end,
-                redacted=redacted,
-                fingerprint=fingerprint,
-                confidence=round(confidence, 3),
-            )
-            rank_key = (
+            fingerprint: str | None = None
+            if self._allowlists:
+                value = candidate.value
+                normalized = detector.normalize(value)
+                fingerprint = self._hmac(normalized) if self._needs_fingerprint else None
+                if any(
+                    allowlist.applies_to(detector)
+                    and allowlist.allows(value, normalized, fingerprint or "")
+                    for allowlist in self._allowlists
+                ):
+                    continue
+            yield (
                 -detector.severity.rank,
                 -detector.priority,
-                -finding.confidence,
+                -round(confidence, 3),
                 start - end,
                 start,
+                sequence,
+                end,
+                detector,
+                confidence,
+                fingerprint,
             )
-            yield rank_key, sequence, start, end, finding
 
 
-def _to_char_offsets(
-    data: bytes, matches: list[tuple[_Entry, list[tuple[int, int]]]]
-) -> list[tuple[_Entry, list[tuple[int, int]]]]:
-    """Rewrite UTF-8 byte offsets as character offsets in one pass over the text."""
-    offsets = sorted({offset for _, spans in matches for span in spans for offset in span})
-    char_of: dict[int, int] = {-1: -1}
-    previous_byte = 0
-    previous_char = 0
-    for offset in offsets:
+def _with_overlapping(
+    clusters: list[tuple[int, int]], rejected: array[int]
+) -> list[tuple[int, int]]:
+    """`clusters` grown by every rejected match that overlaps one of them.
+
+    A match its detector turned down but that overlaps a finding is most likely the rest
+    of the same secret (a password that starts with a card number and fails the
+    password check): a preview masks it as well.
+    """
+    starts = [start for start, _ in clusters]
+    grown = list(clusters)
+    for index in range(0, len(rejected), 2):
+        start, end = rejected[index], rejected[index + 1]
+        position = bisect_right(starts, end - 1) - 1
+        if position >= 0 and clusters[position][1] > start:
+            grown.append((start, end))
+    return _merge(sorted(grown)) if len(grown) > len(clusters) else clusters
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans merged where they overlap."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# Every byte but UTF-8 continuation bytes (0x80-0xBF): what bytes.translate deletes to count them.
+_NOT_CONTINUATION = bytes(byte for byte in range(256) if not 0x80 <= byte < 0xC0)
+_OFFSET_BLOCK = 256
+
+
+class _CharOffsets:
+    """UTF-8 byte offsets to character offsets, in O(1) each after one pass over the bytes.
+
+    A character starts at every byte that is not a continuation byte, so the character
+    offset of a byte offset is the byte offset less the continuation bytes before it; their
+    count is kept per block of _OFFSET_BLOCK bytes.
+    """
+
+    __slots__ = ("_before", "_data")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        before = array("q", [0])
+        count = 0
+        for block in range(0, len(data), _OFFSET_BLOCK):
+            count += len(data[block : block + _OFFSET_BLOCK].translate(None, _NOT_CONTINUATION))
+            before.append(count)
+        self._before = before
+
+    def char(self, offset: int) -> int:
+        """The character offset of byte `offset` (-1 stays -1)."""
         if offset < 0:
-            continue
-        previous_char += len(data[previous_byte:offset].decode("utf-8", "surrogatepass"))
-        previous_byte = offset
-        char_of[offset] = previous_char
-    return [
-        (entry, [(char_of[start], char_of[end]) for start, end in spans])
-        for entry, spans in matches
-    ]
+            return offset
+        block = offset // _OFFSET_BLOCK
+        start = block * _OFFSET_BLOCK
+        inside = len(self._data[start:offset].translate(None, _NOT_CONTINUATION))
+        return offset - self._before[block] - inside
 
 
 # --- Arrow ---------------------------------------------------------------------------------
@@ -470,10 +614,15 @@ def _ruleset_version(
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def load_engine(secret: bytes, rules_path: str | Path | None = None) -> Engine:
+def load_engine(
+    secret: bytes,
+    rules_path: str | Path | None = None,
+    *,
+    max_findings_per_input: int = DEFAULT_MAX_FINDINGS_PER_INPUT,
+) -> Engine:
     """The engine with every built-in detector, adjusted by an optional TOML rules file."""
     if rules_path is None:
-        return Engine(BUILTIN_DETECTORS, secret)
+        return Engine(BUILTIN_DETECTORS, secret, max_findings_per_input=max_findings_per_input)
     from scanners.rules import load_rules
 
     rules = load_rules(rules_path)
@@ -482,6 +631,7 @@ def load_engine(secret: bytes, rules_path: str | Path | None = None) -> Engine:
         secret,
         allowlists=rules.allowlists,
         rules_digest=rules.digest,
+        max_findings_per_input=max_findings_per_input,
     )
 
 

@@ -27,7 +27,7 @@ def _check(candidate: Candidate) -> float | None:
 
 def _mask(value: str) -> str:
     prefix_end = value.index("-", len("sk-ant-")) + 1
-    return mask_middle(value, prefix_end, 4)
+    return mask_middle(value, 0, 4, public=prefix_end)
 
 
 DETECTOR = Detector(

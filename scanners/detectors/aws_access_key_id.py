@@ -21,7 +21,7 @@ DETECTOR = Detector(
     context=("aws", "amazon", "access key", "access_key_id", "iam", "s3"),
     context_boost=0.08,
     check=vendor_check(min_entropy=2.5),
-    mask=lambda value: mask_middle(value, 4, 4),
+    mask=lambda value: mask_middle(value, 0, 4, public=4),
     priority=10,
     true_positives=(
         "AWS_ACCESS_KEY_ID=AKIAZ7Q3XK2LMNOP4RST",

@@ -9,6 +9,8 @@ from collections import Counter
 
 __all__ = [
     "HEX_CHARS",
+    "MAX_CHECKED",
+    "checked_sample",
     "is_placeholder",
     "is_template",
     "shannon_entropy",
@@ -20,7 +22,9 @@ HEX_CHARS = frozenset("0123456789abcdefABCDEF")
 # Words that mark an example or a placeholder rather than a live secret.
 _PLACEHOLDER_WORDS = re.compile(
     r"x{4,}|\*{3,}|•{2,}|\.\.\.|…|your[_\- ]?|example|placeholder|redacted|replace[_\- ]?me|"
-    r"changeme|change[_\- ]me|insert[_\- ]|dummy|sample|fake|<[^>]*>|\[[^\]]*\]",
+    r"changeme|change[_\- ]me|insert[_\- ]|dummy|sample|fake|"
+    # A value that is one bracketed word (<token>, [PASSWORD]), not one holding brackets.
+    r"^\W{0,2}(?:<[^<>]*>|\[[^\[\]]*\])\W{0,2}$",
     re.IGNORECASE,
 )
 # Template syntaxes: ${VAR}, $VAR, {{ x }}, {x}, %(x)s, %VAR%, <% x %>.
@@ -28,6 +32,22 @@ _TEMPLATE = re.compile(
     r"^\$\{[^}]*\}?$|^\$[A-Za-z_][A-Za-z0-9_]*$|\{\{.*\}\}|^\{[A-Za-z_][\w.]*\}$|"
     r"%\([A-Za-z_]\w*\)s|^%[A-Za-z_]\w*%$|<%.*%>|^\$\(.*\)$|^#\{.*\}$"
 )
+
+
+# Python `re` only ever runs on bounded input (issue 13: linear scan time); a value longer
+# than this is judged by its two ends.
+MAX_CHECKED = 512
+
+
+def checked_sample(value: str) -> str:
+    """`value` itself, or its first and last MAX_CHECKED characters when it is longer.
+
+    >>> len(checked_sample("a" * 5000))
+    1025
+    """
+    if len(value) <= 2 * MAX_CHECKED:
+        return value
+    return value[:MAX_CHECKED] + " " + value[-MAX_CHECKED:]
 
 
 def shannon_entropy(value: str) -> float:
@@ -50,7 +70,7 @@ def is_template(value: str) -> bool:
     >>> is_template('${API_KEY}'), is_template('{{ secrets.token }}'), is_template('s3cr3t')
     (True, True, False)
     """
-    return bool(_TEMPLATE.search(value))
+    return bool(_TEMPLATE.search(checked_sample(value)))
 
 
 def is_placeholder(value: str) -> bool:
@@ -59,7 +79,7 @@ def is_placeholder(value: str) -> bool:
     >>> is_placeholder('YOUR_API_KEY'), is_placeholder('sk-ant-api03-...'), is_placeholder('q8Zr')
     (True, True, False)
     """
-    if _PLACEHOLDER_WORDS.search(value) or is_template(value):
+    if _PLACEHOLDER_WORDS.search(checked_sample(value)) or is_template(value):
         return True
     longest_run = 1
     run = 1

@@ -39,6 +39,9 @@ _REFERENCE = re.compile(
 
 
 def _key_ok(key: str) -> bool:
+    if len(key) > 128:
+        # A run of text, not a name (and Python re only sees bounded input).
+        return False
     parts = [part.lower() for part in _KEY_SPLIT.split(key.strip("-_.")) if part]
     return bool(parts) and not any(part in _NOT_SECRET_KEY for part in parts)
 

@@ -30,7 +30,9 @@ _ASSIGN = _KEY + r"[\"']?[ \t]*(?::=|=>|=|:|：)[ \t]*"
 # Key/value assignments (dotenv, INI, YAML, JSON, code, ODBC/JDBC "Password=...;").
 _ASSIGN_DQ = _ASSIGN + r"\"(?P<value>[^\"\n]{1,200})\""
 _ASSIGN_SQ = _ASSIGN + r"'(?P<value>[^'\n]{1,200})'"
-_ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;<>]{1,200})"
+# Unquoted, `,` `;` quotes and backticks end a value (ODBC, lists, Markdown); `<` / `>` may
+# not start one (markup: `password=<%= x %>`) but may be inside it (`Hn<2>xY7q`).
+_ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;<>][^\s\"'`,;]{0,199})"
 # XML / HTML-ish config: <password>x</password>
 _XML = r"(?i)<(?P<key>[a-z_:]*(?:password|passwd|pwd))>(?P<value>[^<\n]{1,200})</"
 # RFC 3986 userinfo: scheme://user:password@host. The password may hold an unescaped `#` or
@@ -40,7 +42,7 @@ _URI = (
     r"(?P<value>[^\s@/\"']{1,128})@[A-Za-z0-9.\-\[\]_]{1,255}"
 )
 # HTTP Basic (RFC 7617) credentials: base64 of user:pass after "Basic".
-_BASIC = r"\b(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})"
+_BASIC = r"\b(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,1000}={0,2})"
 # Command lines: curl -u user:pass, mysql -pSECRET, --password secret, sshpass -p secret.
 _CURL = (
     r"\bcurl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]*[\"']?(?P<user>[^\s:\"']{1,64}):"
@@ -80,7 +82,7 @@ _LAUTET = (
 )
 _CJK = (
     r"(?:パスワード|密码|密碼|비밀번호)[ \t]*(?:は|是|为|為|:|：|=|는|은)?[ \t]*"
-    r"(?P<value>[A-Za-z0-9!@#$%^&*()_+=\-.?/~]{3,128})"
+    r"(?P<value>[A-Za-z0-9!@#$%^&*()_+=\-.?/~\[\]{}<>|\\:;,]{3,128})"
 )
 # "login is admin / X", "creds: admin:X", "user admin pass X"
 _LOGIN = (
@@ -126,17 +128,32 @@ _HASH = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(
-    r"\(|^\$\{|^\$\(|^\$[A-Za-z_]\w*$|^%[sd(]|^%\w+%$|^[@&*][A-Za-z_]\w*$|^(?:os|env|process|config|settings|self|this|args|opts|options|"
+    r"^\$\{|^\$\(|^\$[A-Za-z_]\w*$|^%[sd(]|^%\w+%$|^[@&*][A-Za-z_]\w*$|^(?:os|env|process|config|settings|self|this|args|opts|options|"
     r"params|request|req|cfg|conf|secrets|vars|props|ctx|context|data|form|input|user|"
-    r"credentials|creds|app|module)\.|\.get\b|\[|^ENV\b|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
+    r"credentials|creds|app|module)\.|\.get\b|^ENV\b|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
     r"^[a-z]+(?:_[a-z0-9]+)+$|^[a-z]+[A-Z]\w*(?:Password|Pass|Pwd|Secret)\w*$",
 )
+# Code that reads a password rather than a password holding brackets: a dotted name, then
+# calls / subscripts whose arguments are empty, quoted, numbers or plain identifiers
+# (`getpass()`, `os.environ['PW']`, `sys.argv[1]`, `vault(name).read()`), possibly cut off at
+# a quote. `Pa(ss)w0rd9` or `Xk9(mP2v!` are not code: text follows the brackets, or the
+# argument is no identifier. (Python re on a value of at most 200 characters.)
+_ARGUMENT = r"\s*(?:[\"'][^\"']*[\"']?|[a-z_][a-z0-9_.]*|[A-Z_][A-Z0-9_]*|\d+)\s*"
+_CODE_REFERENCE = re.compile(
+    r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
+    r"(?:\((?:" + _ARGUMENT + r"(?:," + _ARGUMENT + r")*)?\)?|\[(?:" + _ARGUMENT + r")?\]?)+"
+    r"(?:\.[A-Za-z_]\w*(?:\(\))?)*$"
+)
 _KEY_SPLIT = re.compile(r"[_.\-\s]+|(?<=[a-z])(?=[A-Z])")
+# Longer "keys" are runs of text, not names (and Python re only sees bounded input).
+_MAX_KEY = 128
 _TRAILING = ".,;:)]}>"
 _MASK_CHARS = frozenset("*•x#X.-_?·●")
 
 
 def _key_is_password(key: str) -> bool:
+    if len(key) > _MAX_KEY:
+        return False
     parts = [part.lower() for part in _KEY_SPLIT.split(key.strip("-_.")) if part]
     if not parts:
         return False
@@ -156,9 +173,13 @@ def _looks_like_password(value: str, *, natural: bool) -> bool:
         return False
     if set(value) <= _MASK_CHARS or lowered in _VALUE_STOPLIST:
         return False
+    # A bracketed word is prose ("password: (see the vault)", "[optional]"), not a password.
+    word = lowered.strip("()[]{}<>")
+    if value[0] in "([{<" and (word in _VALUE_STOPLIST or (word.isalpha() and value[1:].islower())):
+        return False
     if is_placeholder(value) or is_template(value) or _HASH.search(value):
         return False
-    if _REFERENCE.search(value):
+    if _REFERENCE.search(value) or _CODE_REFERENCE.match(value):
         return False
     if natural and value.isalpha() and value.islower() and len(value) < 5:
         return False
@@ -173,6 +194,9 @@ def _narrow(candidate: Candidate) -> None:
     parameter = _QUERY_PARAMETER.search(candidate.value)
     if parameter:
         candidate.end = candidate.start + parameter.start()
+    closing_tag = candidate.value.find("</")
+    if closing_tag > 0:
+        candidate.end = candidate.start + closing_tag
     while candidate.end - candidate.start > 1 and candidate.text[candidate.end - 1] in _TRAILING:
         value = candidate.value
         closer = value[-1]

@@ -38,9 +38,9 @@ def vendor_check(
 
 
 def prefix_mask(keep: int) -> Callable[[str], str]:
-    """A mask keeping the vendor prefix (first `keep` characters) and the last 4."""
+    """A mask keeping the public vendor prefix (first `keep` characters) and the last 4."""
 
     def mask(value: str) -> str:
-        return mask_middle(value, keep, 4)
+        return mask_middle(value, 0, 4, public=keep)
 
     return mask

@@ -37,7 +37,10 @@ SEVERITY_RANK = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1}
 def mask(text: str, engine: Engine, recorded: Sequence[Span] = ()) -> list[Segment]:
     """`text` as plain and masked segments; `recorded` are the warehouse's findings."""
     spans = [s for s in recorded if 0 <= s.start < s.end <= len(text)]
-    spans += [Span(f.start, f.end, f.redacted, None, f.severity.value) for f in engine.scan(text)]
+    found = engine.scan(text)
+    spans += [Span(f.start, f.end, f.redacted, None, f.severity.value) for f in found]
+    # Every candidate span, winner or not (the rest of a longer secret a finding sits in).
+    spans += [Span(start, end, mask_all(text[start:end])) for start, end in found.masked_spans]
     spans.sort(key=lambda s: (s.start, -s.end))
     segments: list[Segment] = []
     cursor = 0
