@@ -259,3 +259,22 @@ def test_location_is_found_by_offset() -> None:
     assert location_at(parts, 500) == "page 2"
     assert location_at([], 3) is None
     assert location_at(None, 3) is None
+
+
+def test_findings_past_the_cap_are_counted_not_listed(tmp_path: Path) -> None:
+    from claude_compliance.lake.schemas import DLP
+    from claude_compliance.lake.writer import read_interval
+    from claude_compliance.scan.step import scan_interval
+    from scanners import load_engine
+
+    root = tmp_path / "lake"
+    text = " ".join(f"10.1.{i // 250}.{i % 250 + 1}" for i in range(1200))
+    message = _message("m1", "user", [{"type": "text", "text": text}])
+    _write(root, "chat_messages", [records.message_row(message, "c1", KEY, SYNCED)])
+    engine = load_engine(secret=b"s" * 32, max_findings_per_input=1000)
+    version = scan_interval(root, KEY, DAY, engine).ruleset_version
+    scanned = read_interval(root, "dlp", "scanned_inputs", KEY, DAY, DLP["scanned_inputs"], version)
+    row = next(r for r in scanned.to_pylist() if r["source"] == "chat_message")
+    assert (row["finding_count"], row["findings_dropped"]) == (1000, 200)
+    findings = read_interval(root, "dlp", "findings", KEY, DAY, DLP["findings"], version)
+    assert findings.num_rows == 1000

@@ -22,6 +22,7 @@ final as (
         chars,
         max_severity,
         finding_count,
+        findings_dropped,
         skipped_reason,
         ruleset_version,
         scanned_at,

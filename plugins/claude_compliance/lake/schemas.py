@@ -351,6 +351,8 @@ DLP: dict[str, pa.Schema] = {
             pa.field("chars", pa.int64(), nullable=False),
             pa.field("max_severity", pa.string(), nullable=False),
             pa.field("finding_count", pa.int64(), nullable=False),
+            # Findings past the engine's per-input cap: counted, not listed.
+            pa.field("findings_dropped", pa.int64()),
             pa.field("skipped_reason", pa.string()),
             pa.field("ruleset_version", pa.string(), nullable=False),
             pa.field("scanned_at", TS, nullable=False),

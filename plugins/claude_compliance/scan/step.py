@@ -100,6 +100,7 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
             "chars": chars,
             "max_severity": pa.array(severities, pa.string()),
             "finding_count": pa.array([len(fs) for fs in results], pa.int64()),
+            "findings_dropped": pa.array([fs.dropped for fs in results], pa.int64()),
             "skipped_reason": inputs.column("skipped_reason"),
             "ruleset_version": pa.array([version] * n, pa.string()),
             "scanned_at": pa.array(

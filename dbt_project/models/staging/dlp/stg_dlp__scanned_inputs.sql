@@ -22,6 +22,7 @@ renamed as (
         chars,
         max_severity,
         finding_count,
+        coalesce(findings_dropped, 0) as findings_dropped,
         skipped_reason,
         ruleset_version,
         scanned_at,
