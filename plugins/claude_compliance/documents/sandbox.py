@@ -28,6 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from claude_compliance.childenv import child_environment
 from claude_compliance.documents.formats import DocumentFormat
 from claude_compliance.documents.model import Extraction, Limits, Segment, SkipReason
 
@@ -121,11 +122,10 @@ class Sandbox:
             self._process, self._lock, self._pid = None, threading.Lock(), os.getpid()
 
     def _start(self, memory_bytes: int) -> subprocess.Popen[bytes]:
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (package_root, env.get("PYTHONPATH", "")) if p
-        )
+        # The allowlisted environment only: the child reads untrusted documents and needs
+        # none of our secrets (master key, SIEM token, state DB URL). It imports this very
+        # package (its dependencies come with the interpreter's site-packages).
+        env = child_environment({"PYTHONPATH": str(Path(__file__).resolve().parents[2])})
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "claude_compliance.documents.sandbox", str(memory_bytes)],
             stdin=subprocess.PIPE,
