@@ -15,6 +15,14 @@ are the honest estimate:
   hop-/hon- (30 positive, 31 hard negatives): micro F1 0.931 (P 1.000, R 0.871; password
           recall 0.733: .pgpass lines, "was changed to", "mot de passe:", German "es lautet"),
           no false alarm; all four were then fixed (the German one, "lautet", last)
+
+Round 2 (issue 15) has its own file, corpus/heldout_r2.jsonl (built by
+corpus/build_heldout_r2.py), 172 cases (111 positive, 61 hard negatives), written before any
+round-2 detector existed and scored once with the engine of that day:
+  r2p-/r2n-: micro F1 0.158 (P 0.400, R 0.098), false alarms on hard negatives 2/61 = 3.3 %
+          (national_id 0/44 and bank_account 0/18 found: no such categories yet; bearer_token
+          0/23: JSON access tokens went to generic-secret as api_key; phone 3/24: national
+          formats of other countries; ssn 9/13: bare SSNs under CSV headers it did not know)
 """
 
 from __future__ import annotations
@@ -107,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'category':14} {'TP':>5} {'FP':>5} {'FN':>5} {'precision':>10} {'recall':>8} {'F1':>7}"
     )
     failed = False
-    for category in Category:
-        name = category.value
+    # Labelled categories the engine does not know yet still count (as misses), and show.
+    labelled = {item["category"] for case in cases for item in case["expected"]}
+    names = [category.value for category in Category]
+    names += sorted(labelled - set(names))
+    for name in names:
         precision, recall, f1 = _f1(tp[name], fp[name], fn[name])
         failed |= f1 < TARGET_CATEGORY_F1
         counts = f"{tp[name]:5} {fp[name]:5} {fn[name]:5}"
