@@ -137,12 +137,15 @@ def pesel_pl() -> str:
 
 def pnr_se() -> str:
     body = date6() + digits(3)
-    return f"{body[:6]}-{body[6:]}{luhn.calc_check_digit(body)}"
+    value = f"{body[:6]}-{body[6:]}{luhn.calc_check_digit(body)}"
+    assert personnummer.is_valid(value), value
+    return value
 
 
 def sin_ca() -> str:
     body = digits(8, "12345679")
     value = body + luhn.calc_check_digit(body)
+    assert sin.is_valid(value), value
     return f"{value[:3]} {value[3:6]} {value[6:]}"
 
 
@@ -154,7 +157,13 @@ def aadhaar_in() -> str:
 
 
 def pan_in() -> str:
-    value = "".join(rng.choice(UPPER) for _ in range(3)) + rng.choice("PCHFT") + rng.choice(UPPER) + digits(4) + rng.choice(UPPER)
+    value = (
+        "".join(rng.choice(UPPER) for _ in range(3))
+        + rng.choice("PCHFT")
+        + rng.choice(UPPER)
+        + digits(4)
+        + rng.choice(UPPER)
+    )
     assert pan.is_valid(value), value
     return value
 
@@ -183,9 +192,15 @@ def rrn_kr() -> str:
 def curp_mx() -> str:
     def make() -> str:
         body = (
-            rng.choice("BCDFGHLMPRSTV") + rng.choice("AEIOU") + rng.choice("BCDFGHLMPRSTV") + rng.choice(UPPER.replace("X", ""))
-            + date6() + rng.choice("HM") + rng.choice(["DF", "JC", "NL", "MC", "PL"])
-            + "".join(rng.choice("BCDFGHJKLMNPQRSTVWXYZ") for _ in range(3)) + "0"
+            rng.choice("BCDFGHLMPRSTV")
+            + rng.choice("AEIOU")
+            + rng.choice("BCDFGHLMPRSTV")
+            + rng.choice(UPPER.replace("X", ""))
+            + date6()
+            + rng.choice("HM")
+            + rng.choice(["DF", "JC", "NL", "MC", "PL"])
+            + "".join(rng.choice("BCDFGHJKLMNPQRSTVWXYZ") for _ in range(3))
+            + "0"
         )
         return body + curp.calc_check_digit(body)
 
@@ -194,14 +209,18 @@ def curp_mx() -> str:
 
 def za_id() -> str:
     body = date6() + digits(4) + "08"
-    return body + luhn.calc_check_digit(body)
+    value = body + luhn.calc_check_digit(body)
+    assert za_idnr.is_valid(value), value
+    return value
 
 
 def nric_sg() -> str:
     # ICA NRIC: S/T prefix, seven digits, check letter from weights 2,7,6,5,4,3,2.
     prefix = rng.choice("ST")
     body = digits(7)
-    total = sum(int(d) * w for d, w in zip(body, (2, 7, 6, 5, 4, 3, 2), strict=True)) + (4 if prefix == "T" else 0)
+    total = sum(int(d) * w for d, w in zip(body, (2, 7, 6, 5, 4, 3, 2), strict=True)) + (
+        4 if prefix == "T" else 0
+    )
     return prefix + body + "JZIHGFEDCBA"[total % 11]
 
 
@@ -344,15 +363,40 @@ def neg(prefix: str, source: str, text: str, region: str | None = None) -> None:
 B = "bearer_token"
 # OAuth access tokens inside JSON / dict / YAML
 t = ya29()
-pos("r2p", "json", f'{{"access_token": "{t}", "expires_in": 3599, "token_type": "Bearer"}}', [(B, t)])
+pos(
+    "r2p",
+    "json",
+    f'{{"access_token": "{t}", "expires_in": 3599, "token_type": "Bearer"}}',
+    [(B, t)],
+)
 t = ya29()
-pos("r2p", "json", f'{{\n  "access_token" : "{t}",\n  "scope": "https://www.googleapis.com/auth/drive"\n}}', [(B, t)])
+pos(
+    "r2p",
+    "json",
+    f'{{\n  "access_token" : "{t}",\n  "scope": "https://www.googleapis.com/auth/drive"\n}}',
+    [(B, t)],
+)
 t = opaque(32)
-pos("r2p", "json", f'{{"access_token":"{t}","token_type":"bearer","expires_in":7200,"refresh_token":null}}', [(B, t)])
+pos(
+    "r2p",
+    "json",
+    f'{{"access_token":"{t}","token_type":"bearer","expires_in":7200,"refresh_token":null}}',
+    [(B, t)],
+)
 t = opaque(40, string.hexdigits.lower()[:16])
-pos("r2p", "chat", f'the oauth response was {{"token_type": "Bearer", "access_token": "{t}"}} and then it 401s', [(B, t)])
+pos(
+    "r2p",
+    "chat",
+    f'the oauth response was {{"token_type": "Bearer", "access_token": "{t}"}} and then it 401s',
+    [(B, t)],
+)
 t = "EwB" + opaque(90, B62 + "+/")
-pos("r2p", "json", f'{{"token_type":"Bearer","scope":"Mail.Read","expires_in":3600,"access_token":"{t}"}}', [(B, t)])
+pos(
+    "r2p",
+    "json",
+    f'{{"token_type":"Bearer","scope":"Mail.Read","expires_in":3600,"access_token":"{t}"}}',
+    [(B, t)],
+)
 t = "EAAB" + opaque(120)
 pos("r2p", "json", f'{{"access_token": "{t}", "token_type": "bearer"}}', [(B, t)])
 t = ya29()
@@ -362,11 +406,23 @@ pos("r2p", "config", f"oauth:\n  access_token: {t}\n  token_type: Bearer\n", [(B
 t = opaque(36, B62 + "-_")
 pos("r2p", "json", f'{{"accessToken": "{t}", "expiresIn": 900}}', [(B, t)])
 t, r = opaque(32), opaque(40)
-pos("r2p", "json", f'{{"access_token": "{t}", "refresh_token": "{r}", "token_type": "Bearer"}}', [(B, t), (B, r)])
+pos(
+    "r2p",
+    "json",
+    f'{{"access_token": "{t}", "refresh_token": "{r}", "token_type": "Bearer"}}',
+    [(B, t), (B, r)],
+)
 t = "1/" + opaque(43, B62 + "-_")
-pos("r2p", "log", f'POST /oauth/token 200 body={{"access_token":"{t}","expires_in":3600}}', [(B, t)])
+pos(
+    "r2p", "log", f'POST /oauth/token 200 body={{"access_token":"{t}","expires_in":3600}}', [(B, t)]
+)
 t = ya29()
-pos("r2p", "chat", f'Salut, voici la réponse OAuth : {{"access_token": "{t}"}} — le jeton expire dans une heure', [(B, t)])
+pos(
+    "r2p",
+    "chat",
+    f'Salut, voici la réponse OAuth : {{"access_token": "{t}"}} — le jeton expire dans une heure',
+    [(B, t)],
+)
 
 # "Bearer token: X" in prose
 for text_template in (
@@ -396,15 +452,27 @@ def ssn() -> str:
 
 
 a, b = ssn(), ssn()
-pos("r2p", "csv", f"name,ssn,dob\nJane Doe,{a},1984-03-12\nOmar Ali,{b},1979-11-02", [(S, a), (S, b)])
+pos(
+    "r2p",
+    "csv",
+    f"name,ssn,dob\nJane Doe,{a},1984-03-12\nOmar Ali,{b},1979-11-02",
+    [(S, a), (S, b)],
+)
 a = ssn()
 pos("r2p", "csv", f"employee_id,Social Security Number,department\n10442,{a},Finance", [(S, a)])
 a, b, c = ssn(), ssn(), ssn()
-pos("r2p", "csv", f"id;nom;SSN\n1;Martin;{a}\n2;Bernard;{b}\n3;Dubois;{c}", [(S, a), (S, b), (S, c)])
+pos(
+    "r2p", "csv", f"id;nom;SSN\n1;Martin;{a}\n2;Bernard;{b}\n3;Dubois;{c}", [(S, a), (S, b), (S, c)]
+)
 a = ssn()
 pos("r2p", "csv", f"first\tlast\tsocial_security_number\tstate\nPriya\tShah\t{a}\tNJ", [(S, a)])
 a, b = ssn(), ssn()
-pos("r2p", "csv", f'"name","SSN","zip"\n"Tom Lee","{a}","94107"\n"Ana Ruiz","{b}","10001"', [(S, a), (S, b)])
+pos(
+    "r2p",
+    "csv",
+    f'"name","SSN","zip"\n"Tom Lee","{a}","94107"\n"Ana Ruiz","{b}","10001"',
+    [(S, a), (S, b)],
+)
 a = ssn()
 pos("r2p", "chat", f"can you dedupe this?\n\nemp,ssn_last_full,hired\n881,{a},2019-06-01", [(S, a)])
 a, b = ssn(), ssn()
@@ -551,9 +619,17 @@ neg(H, "chat", "Bearer token: <your token here>")
 neg(H, "chat", "the bearer token is required for every request to the API")
 neg(H, "chat", "Bearer token: (paste it from the vault)")
 neg(H, "chat", "how do I refresh an expired bearer token?")
-neg(H, "csv", f"name,zip,order_id\nJane,94107,{digits(9, '123456789')}\nOmar,10001,{digits(9, '123456789')}")
+neg(
+    H,
+    "csv",
+    f"name,zip,order_id\nJane,94107,{digits(9, '123456789')}\nOmar,10001,{digits(9, '123456789')}",
+)
 neg(H, "csv", "name,ssn,dob\nJane Doe,XXX-XX-XXXX,1984-03-12")
-neg(H, "csv", f"employee_id,badge,ssn_verified\n{digits(9, '123456789')},{digits(9, '123456789')},true")
+neg(
+    H,
+    "csv",
+    f"employee_id,badge,ssn_verified\n{digits(9, '123456789')},{digits(9, '123456789')},true",
+)
 neg(H, "csv", f"sku,qty,price\n{digits(9, '123456789')},3,19.99\n{digits(9, '123456789')},1,4.50")
 neg(H, "chat", "SSN: 000000000 is the placeholder in the template")
 neg(H, "chat", "IBAN: DE00 0000 0000 0000 0000 00")
@@ -563,11 +639,17 @@ bad_iban = bad_iban[:-1] + str((int(bad_iban[-1]) + 1) % 10)
 neg(H, "chat", f"IBAN {bad_iban} (this one bounced: invalid)")
 neg(H, "chat", "the routing number field is required")
 neg(H, "chat", f"tracking number {digits(12, '123456789')} via UPS")
-neg(H, "chat", f"Steuer-ID: {until_invalid(idnr, lambda: digits(11, '123456789'))} (ungültig laut Portal)")
+neg(
+    H,
+    "chat",
+    f"Steuer-ID: {until_invalid(idnr, lambda: digits(11, '123456789'))} (ungültig laut Portal)",
+)
 neg(H, "chat", "CPF: 000.000.000-00")
 neg(H, "chat", "NINO QQ 12 34 56 C is the example on the HMRC page")
 neg(H, "chat", f"BSN {until_invalid(bsn, lambda: digits(9, '123456789'))} klopt niet")
-neg(H, "chat", f"PESEL {until_invalid(pesel, lambda: date6() + digits(5))} nie przechodzi walidacji")
+neg(
+    H, "chat", f"PESEL {until_invalid(pesel, lambda: date6() + digits(5))} nie przechodzi walidacji"
+)
 neg(H, "chat", f"customer id {digits(12, '23456789')} in Mumbai")
 neg(H, "chat", f"ticket {digits(11)} was closed")
 neg(H, "chat", "build 4.12.1098 released 12.05.2024")
@@ -578,7 +660,11 @@ neg(H, "chat", f"PO number {digits(10, '123456789')}, net 30")
 neg(H, "chat", "call ext. 4521 or room 020")
 neg(H, "chat", f"case number {digits(8, '123456789')}-{digits(3)} at the court")
 neg(H, "chat", "Japanese product code 4901234567894 (JAN barcode)")
-neg(H, "chat", f"Flight LH{digits(4)} on 2024-06-01, booking ref {''.join(rng.choice(UPPER) for _ in range(6))}")
+neg(
+    H,
+    "chat",
+    f"Flight LH{digits(4)} on 2024-06-01, booking ref {''.join(rng.choice(UPPER) for _ in range(6))}",
+)
 neg(H, "chat", "We need your National Insurance number to continue — please enter it in the form")
 neg(H, "chat", "Enter your Aadhaar number (12 digits) below")
 neg(H, "chat", "Format: AAAAA9999A for a PAN")
@@ -586,9 +672,18 @@ neg(H, "chat", "postcode SW1A 1AA, London")
 neg(H, "chat", "Die Kundennummer ist 4711-0815-42")
 neg(H, "chat", "account number: ********1234", region="US")
 neg(H, "chat", f"the account has {digits(7, '123456789')} followers", region="US")
-neg(H, "chat", f"Telefon? Nein, die Zahl {digits(11, '123456789')} ist eine Seriennummer", region="DE")
+neg(
+    H,
+    "chat",
+    f"Telefon? Nein, die Zahl {digits(11, '123456789')} ist eine Seriennummer",
+    region="DE",
+)
 neg(H, "chat", "version 090.1234.5678 of the firmware", region="JP")
 
-OUT.write_text("".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases), encoding="utf-8")
+OUT.write_text(
+    "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases), encoding="utf-8"
+)
 positives = sum(case["kind"] == "positive" for case in cases)
-print(f"wrote {len(cases)} cases ({positives} positive, {len(cases) - positives} hard negatives) to {OUT}")
+print(
+    f"wrote {len(cases)} cases ({positives} positive, {len(cases) - positives} hard negatives) to {OUT}"
+)
