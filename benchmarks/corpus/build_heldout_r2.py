@@ -226,7 +226,10 @@ def nric_sg() -> str:
 
 def ric_cn() -> str:
     body = rng.choice(["110101", "310104", "440305", "510107"]) + "19" + date6() + digits(3)
-    return body + ric.calc_check_digit(body)
+    # calc_check_digit takes the whole number (its last character is ignored).
+    value = body + ric.calc_check_digit(body + "0")
+    assert ric.is_valid(value), value
+    return value
 
 
 # --- bank accounts ------------------------------------------------------------------------

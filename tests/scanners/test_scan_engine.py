@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanners import Category, Engine, Finding, Severity, load_engine
+from scanners import CATEGORY_SEVERITY, Category, Engine, Finding, Severity, load_engine
 from scanners.detectors import BUILTIN_DETECTORS, Detector, Pattern
 
 CARD = "4111 1111 1111 1111"
@@ -42,7 +42,11 @@ def test_category_and_severity_values_are_exact() -> None:
         "email",
         "phone",
         "ip_address",
+        "national_id",
+        "bank_account",
     ]
+    assert CATEGORY_SEVERITY[Category.NATIONAL_ID] == Severity.CRITICAL
+    assert CATEGORY_SEVERITY[Category.BANK_ACCOUNT] == Severity.CRITICAL
     assert [s.value for s in Severity] == ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE"]
 
 
@@ -351,3 +355,32 @@ def test_any_unicode_text_scans_safely(engine: Engine, noise: str, sample: str) 
     for finding in findings:
         assert 0 <= finding.start < finding.end <= len(text)
         assert finding.redacted != text[finding.start : finding.end]
+
+
+# --- table columns label their values -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["ssn", "SSN", "social_security_number", "Social Security", "ss_number"]
+)
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_a_column_header_labels_values_far_below_it(header: str, delimiter: str) -> None:
+    rows = [delimiter.join(("name", header, "dob"))]
+    rows += [delimiter.join((f"person {i}", f"{536904300 + i}", "1984-03-12")) for i in range(40)]
+    text = "\n".join(rows)
+    findings = load_engine(secret=b"s").scan(text)
+    assert [f.category for f in findings] == [Category.SSN] * 40
+    last = findings[-1]
+    assert text[last.start : last.end] == "536904339"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,order_id,dob\nJane,536904399,1984-03-12",
+        "employee_id,badge,ssn_verified\n536904399,626720936,true",
+        "ssn,note\n" + "a line of prose that ends the table " * 3 + "\nJane,536904399",
+    ],
+)
+def test_other_columns_and_broken_tables_give_no_context(text: str) -> None:
+    assert [f for f in load_engine(secret=b"s").scan(text) if f.category == Category.SSN] == []
