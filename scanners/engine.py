@@ -470,15 +470,25 @@ def _ruleset_version(
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def load_engine(secret: bytes, rules_path: str | Path | None = None) -> Engine:
-    """The engine with every built-in detector, adjusted by an optional TOML rules file."""
+def load_engine(secret: bytes, rules_path: str | Path | None = None, region: str = "US") -> Engine:
+    """The engine with every built-in detector, adjusted by an optional TOML rules file.
+
+    `region` (ISO 3166 alpha-2) is the organization's country: phone numbers written in
+    national format without a country cue in the text are read as its numbers.
+    """
+    builtins = BUILTIN_DETECTORS
+    if region.upper() != "US":
+        from scanners.detectors import phone
+
+        regional = phone.detector_for(region)
+        builtins = tuple(regional if d.id == regional.id else d for d in builtins)
     if rules_path is None:
-        return Engine(BUILTIN_DETECTORS, secret)
+        return Engine(builtins, secret)
     from scanners.rules import load_rules
 
     rules = load_rules(rules_path)
     return Engine(
-        rules.apply(BUILTIN_DETECTORS),
+        rules.apply(builtins),
         secret,
         allowlists=rules.allowlists,
         rules_digest=rules.digest,

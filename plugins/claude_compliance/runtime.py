@@ -61,4 +61,8 @@ def client(
 
 
 def scan_engine(settings: Settings) -> Engine:
-    return load_engine(secret=fingerprint_secret(settings), rules_path=settings.rules_path)
+    return load_engine(
+        secret=fingerprint_secret(settings),
+        rules_path=settings.rules_path,
+        region=settings.default_region,
+    )

@@ -33,6 +33,9 @@ class Settings:
     activity_lag_s: float = 90.0
     activity_overlap_s: float = 600.0
     lake_uri: str | None = None
+    # The organization's country (ISO 3166 alpha-2): how phone numbers in national format
+    # are read when the text does not say (scanners.load_engine's `region`).
+    default_region: str = "US"
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -80,6 +83,7 @@ class Settings:
             activity_lag_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_LAG_S", 90.0),
             activity_overlap_s=positive_float(env, "CLAUDE_COMPLIANCE_ACTIVITY_OVERLAP_S", 600.0),
             lake_uri=env.get("CLAUDE_COMPLIANCE_LAKE_URI") or None,
+            default_region=_region(env, "CLAUDE_COMPLIANCE_DEFAULT_REGION"),
         )
 
     @classmethod
@@ -92,6 +96,13 @@ class Settings:
     def ensure_dirs(self) -> None:
         for path in (self.home, self.lake_dir, self.warehouse_dir, self.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def _region(env: Mapping[str, str], name: str) -> str:
+    raw = (env.get(name) or "US").strip().upper()
+    if len(raw) != 2 or not raw.isascii() or not raw.isalpha():
+        raise SettingsError(f"{name} must be an ISO 3166 alpha-2 country code, got {raw!r}")
+    return raw
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -1,13 +1,24 @@
-"""Phone numbers, validated by libphonenumber (default region US); bare digits need context."""
+"""Phone numbers, validated by libphonenumber; national formats read in the text's region.
+
+`+CC` numbers are read as written. NANP-shaped and bare numbers are read as US numbers, then
+in the organization's region. Other national formats (`020 7946 0958`, `090-1234-5678`,
+`06 12 34 56 78`) are read in the regions the text itself points at (scanners.detectors.
+phone_regions: +CC numbers nearby, country, city and language words), then in the
+organization's region, which needs a phone word beside the number: a UK organization's
+`part 020-7946-0958` is a part number.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from functools import lru_cache
 
 import phonenumbers
 
-from scanners.detectors.base import Candidate, ContextWords, Detector, Pattern
+from scanners.detectors.base import Candidate, Check, ContextWords, Detector, Pattern
 from scanners.detectors.common import touches_digit_run
+from scanners.detectors.phone_regions import text_regions
 from scanners.masking import mask_digits
 from scanners.model import Category
 
@@ -23,26 +34,57 @@ _NANP = (
 )
 # Unformatted national numbers: 10 or 11 digits, only beside a phone word (requires_context).
 _BARE = r"\b(?P<value>1?\d{10})\b"
+# Other national formats (ITU-T E.123 national notation): an optional trunk 0 and area code,
+# possibly in parentheses, then two to four digit groups; 8-13 digits in all (checked).
+_NATIONAL = r"(?P<value>(?:\(0?\d{1,4}\)|\b\d{2,6})(?:[ .\-]\d{2,8}){1,4})\b"
+# Dates are digit groups too.
+_DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+# How far around a national number its country cues are looked for.
+_CUE_WINDOW = 400
 
 _RUN_SEPARATORS = "-./:"
 # Words that say a digit group is another kind of number; they veto unless a phone word is near.
 _NOT_PHONE = ContextWords(
-    ("isbn", "uuid", "epoch", "timestamp", "order", "invoice", "serial", "sku")
+    (
+        "isbn",
+        "uuid",
+        "epoch",
+        "timestamp",
+        "order",
+        "invoice",
+        "serial",
+        "sku",
+        "part",
+        "part number",
+        "p/n",
+        "teilenummer",
+        "po number",
+        "purchase order",
+        "version",
+        "firmware",
+        "build",
+        "seriennummer",
+    )
 )
+# Phone words too generic to outweigh a word that names another kind of number.
+_WEAK_CONTEXT = frozenset({"number", "contact", "reach", "call"})
+_AFTER_PLUS = re.compile(r"\+\d{1,3}[ .\-\u00a0]?\(?$")
 
 
 @lru_cache(maxsize=4096)
-def _parse(value: str) -> str | None:
-    """The E.164 form of a valid number (region US by default), else None.
+def _parse(value: str, region: str = "US") -> str | None:
+    """The E.164 form of a number valid in `region` (or anywhere, with +CC), else None.
 
     Cached: the check and the fingerprint both need it, and repeated numbers (signatures,
     pasted tables) are common.
     """
     try:
-        number = phonenumbers.parse(value, "US")
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
+        return None
+    if not value.startswith("+") and phonenumbers.region_code_for_number(number) != region:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -51,29 +93,72 @@ def _e164(value: str) -> str:
     return _parse(value) or value
 
 
-def _check(candidate: Candidate) -> float | None:
-    value = candidate.value
-    text, start, end = candidate.text, candidate.start, candidate.end
-    if touches_digit_run(text, start, end, _RUN_SEPARATORS):
-        return None
-    left = text[start - 1] if start else ""
-    right = text[end] if end < len(text) else ""
-    # Slices of UUIDs, hex ids, versions and decimals.
-    if left.isalnum() or left == "_" or right == "_" or (right.isalpha() and right.isascii()):
-        return None
-    if right == "-" and candidate.after(2)[1:].isalnum():
-        return None
-    if not value.startswith("+") and _NOT_PHONE.search(
-        candidate.before(30) + " " + candidate.after(15)
-    ):
-        if not candidate.has_context:
+def _check_for(region: str) -> Check:
+    """The check of a phone detector whose organization sits in `region`."""
+
+    def check(candidate: Candidate) -> float | None:
+        value = candidate.value
+        text, start, end = candidate.text, candidate.start, candidate.end
+        if touches_digit_run(text, start, end, _RUN_SEPARATORS):
             return None
-    if _parse(value) is None:
+        left = text[start - 1] if start else ""
+        right = text[end] if end < len(text) else ""
+        # Slices of UUIDs, hex ids, versions and decimals.
+        if left.isalnum() or left == "_" or right == "_" or (right.isalpha() and right.isascii()):
+            return None
+        if right == "-" and candidate.after(2)[1:].isalnum():
+            return None
+        window = candidate.before(30) + " " + candidate.after(15)
+        if not value.startswith("+") and _NOT_PHONE.search(window):
+            if not _STRONG_CONTEXT.search(window):
+                return None
+        digits = sum(ch.isdigit() for ch in value)
+        if candidate.pattern.name == "national":
+            return _national(candidate, region, digits)
+        if not value.startswith("+"):
+            if digits not in (10, 11):
+                return None
+            if _parse(value) is None and (region == "US" or _parse(value, region) is None):
+                return None
+        elif _parse(value) is None:
+            return None
+        return candidate.pattern.confidence
+
+    return check
+
+
+def _national(candidate: Candidate, region: str, digits: int) -> float | None:
+    value, text, start = candidate.value, candidate.text, candidate.start
+    if not 8 <= digits <= 13 or _DATE.match(value):
         return None
-    digits = sum(ch.isdigit() for ch in value)
-    if not value.startswith("+") and digits not in (10, 11):
+    # The national-looking tail of an international number is the international match's.
+    if _AFTER_PLUS.search(text[max(0, start - 6) : start]):
         return None
-    return candidate.pattern.confidence
+    window = text[max(0, start - _CUE_WINDOW) : candidate.end + _CUE_WINDOW]
+    for cue in text_regions(window):
+        if _parse(value, cue) is not None:
+            return candidate.pattern.confidence
+    if candidate.has_context and _parse(value, region) is not None:
+        return candidate.pattern.confidence - 0.05
+    return None
+
+
+def detector_for(region: str) -> Detector:
+    """The phone detector of an organization in `region` (ISO 3166 alpha-2, e.g. GB).
+
+    >>> detector_for("GB").id
+    'phone-number'
+    >>> detector_for("XX")
+    Traceback (most recent call last):
+        ...
+    ValueError: unknown phone region 'XX' (an ISO 3166 alpha-2 code libphonenumber knows)
+    """
+    region = region.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(
+            f"unknown phone region {region!r} (an ISO 3166 alpha-2 code libphonenumber knows)"
+        )
+    return dataclasses.replace(DETECTOR, check=_check_for(region))
 
 
 def _mask(value: str) -> str:
@@ -92,6 +177,7 @@ DETECTOR = Detector(
         Pattern(name="international", regex=_INTERNATIONAL, confidence=0.8),
         Pattern(name="nanp", regex=_NANP, confidence=0.75),
         Pattern(name="bare", regex=_BARE, confidence=0.6, requires_context=True),
+        Pattern(name="national", regex=_NATIONAL, confidence=0.75),
     ),
     context=(
         "phone",
@@ -118,7 +204,7 @@ DETECTOR = Detector(
         "telefone",
         "電話",
     ),
-    check=_check,
+    check=_check_for("US"),
     normalize=_e164,
     mask=_mask,
     true_positives=(
@@ -130,6 +216,10 @@ DETECTOR = Detector(
         "phone: 4155550123",
         "Reach me on +1 (617) 555-0175 ext 12",
         "mobile 1-800-555-0199",
+        "our London office is on 020 7946 0321",
+        "携帯は 090-3412-5678 です",
+        "Main: +49 89 2019 0, Durchwahl: 030 901820",
+        "mon portable : 06 12 34 56 78, je suis à Paris",
     ),
     false_positives=(
         "uuid 123e4567-e89b-12d3-a456-426614174000",
@@ -140,5 +230,9 @@ DETECTOR = Detector(
         "build 4155550123 passed",
         "version 415.555.0123.4",
         "ratio 0.415 555 0123",
+        "part number 020-7946-0958 is the left hinge",
+        "PO number 4155550123, net 30",
+        "released 17.05.2024 in London",
     ),
 )
+_STRONG_CONTEXT = ContextWords(tuple(w for w in DETECTOR.context if w not in _WEAK_CONTEXT))
