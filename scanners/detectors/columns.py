@@ -21,7 +21,10 @@ __all__ = ["column_header", "header_words"]
 
 _DELIMITERS = ",;\t|"
 # How far up a table is followed to its header (lines); beyond it the match is unlabelled.
-_MAX_ROWS = 2000
+_MAX_ROWS = 500
+# Longer lines are not table rows; the bound keeps every lookup linear in the window, not
+# in the text (one-line megabyte inputs).
+_MAX_LINE = 4096
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -36,11 +39,14 @@ def column_header(text: str, start: int, end: int) -> str | None:
     delimiters are not handled (a quoted cell with a comma ends the table early: no header,
     so no context, which only costs recall).
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if line_start == 0:
+    newline = text.rfind("\n", max(0, start - _MAX_LINE), start)
+    if newline < 0:
         return None  # the first line is a header itself, or not a table
+    line_start = newline + 1
+    line_end = text.find("\n", end, end + _MAX_LINE)
+    if line_end < 0 and len(text) > end + _MAX_LINE:
+        return None
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
     for delimiter in _DELIMITERS:
         count = line.count(delimiter)
         if not count:
@@ -53,7 +59,7 @@ def column_header(text: str, start: int, end: int) -> str | None:
         for _ in range(_MAX_ROWS):
             if cursor <= 0:
                 break
-            previous_start = text.rfind("\n", 0, cursor) + 1
+            previous_start = text.rfind("\n", max(0, cursor - _MAX_LINE), cursor) + 1
             previous = text[previous_start:cursor]
             if previous.count(delimiter) != count:
                 break

@@ -18,6 +18,8 @@ from scanners.validators.util import clean
 __all__ = ["identifier_check", "identifier_detector", "mask_identifier"]
 
 _RUN_SEPARATORS = "-./"
+# A space then more digits continues a grouped number (a card number's next group).
+_GROUP_SEPARATORS = " \u00a0"
 
 
 def mask_identifier(value: str) -> str:
@@ -46,17 +48,21 @@ def _embedded(candidate: Candidate) -> bool:
         return True
     if left in _RUN_SEPARATORS and start > 1 and text[start - 2].isalnum():
         return True
-    return right in _RUN_SEPARATORS and end + 1 < len(text) and text[end + 1].isalnum()
+    if right in _RUN_SEPARATORS and end + 1 < len(text) and text[end + 1].isalnum():
+        return True
+    if left in _GROUP_SEPARATORS and start > 1 and text[start - 2].isdigit():
+        return True
+    return right in _GROUP_SEPARATORS and end + 1 < len(text) and text[end + 1].isdigit()
 
 
 def identifier_check(validator: Callable[[str], bool]) -> Callable[[Candidate], float | None]:
-    """The check of an identifier detector: context first when required (cheap), then
-    boundaries, filler values and the validator."""
+    """The check of an identifier detector: boundaries, context when required, filler
+    values, then the validator."""
 
     def check(candidate: Candidate) -> float | None:
-        if candidate.pattern.requires_context and not candidate.has_context:
-            return None
         if _embedded(candidate):
+            return None
+        if candidate.pattern.requires_context and not candidate.has_context:
             return None
         compact = clean(candidate.value)
         digits = [ch for ch in compact if ch.isdigit()]

@@ -36,7 +36,9 @@ _NANP = (
 _BARE = r"\b(?P<value>1?\d{10})\b"
 # Other national formats (ITU-T E.123 national notation): an optional trunk 0 and area code,
 # possibly in parentheses, then two to four digit groups; 8-13 digits in all (checked).
-_NATIONAL = r"(?P<value>(?:\(0?\d{1,4}\)|\b\d{2,6})(?:[ .\-]\d{2,8}){1,4})\b"
+_NATIONAL = r"(?P<value>(?:\(0\d{1,4}\)|\(\d{1,2}\)|\b\d{2,6})(?:[ .\-]\d{2,8}){1,4})\b"
+# NANP shapes are the nanp pattern's (read as US, then in the region).
+_NANP_SHAPE = re.compile(r"^\d{3}[ .\-]\d{3}[ .\-]\d{4}$")
 # Dates are digit groups too.
 _DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 # How far around a national number its country cues are looked for.
@@ -108,13 +110,18 @@ def _check_for(region: str) -> Check:
             return None
         if right == "-" and candidate.after(2)[1:].isalnum():
             return None
+        digits = sum(ch.isdigit() for ch in value)
+        is_national = candidate.pattern.name == "national"
+        if is_national and (
+            not 8 <= digits <= 13 or _DATE.match(value) or _NANP_SHAPE.match(value)
+        ):
+            return None
         window = candidate.before(30) + " " + candidate.after(15)
         if not value.startswith("+") and _NOT_PHONE.search(window):
             if not _STRONG_CONTEXT.search(window):
                 return None
-        digits = sum(ch.isdigit() for ch in value)
-        if candidate.pattern.name == "national":
-            return _national(candidate, region, digits)
+        if is_national:
+            return _national(candidate, region)
         if not value.startswith("+"):
             if digits not in (10, 11):
                 return None
@@ -127,14 +134,14 @@ def _check_for(region: str) -> Check:
     return check
 
 
-def _national(candidate: Candidate, region: str, digits: int) -> float | None:
+def _national(candidate: Candidate, region: str) -> float | None:
     value, text, start = candidate.value, candidate.text, candidate.start
-    if not 8 <= digits <= 13 or _DATE.match(value):
-        return None
     # The national-looking tail of an international number is the international match's.
     if _AFTER_PLUS.search(text[max(0, start - 6) : start]):
         return None
-    window = text[max(0, start - _CUE_WINDOW) : candidate.end + _CUE_WINDOW]
+    # Windows aligned to _CUE_WINDOW: the numbers of one passage share one (cached) window.
+    bucket = start // _CUE_WINDOW * _CUE_WINDOW
+    window = text[max(0, bucket - _CUE_WINDOW) : bucket + 2 * _CUE_WINDOW]
     for cue in text_regions(window):
         if _parse(value, cue) is not None:
             return candidate.pattern.confidence

@@ -18,6 +18,7 @@ option `region`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -93,6 +94,7 @@ _MATCHERS = tuple((region, ContextWords(words)) for region, words in REGION_CUES
 _PLUS_CC = re.compile(r"\+(\d{1,3})[ .\-\u00a0(]?\d")
 
 
+@lru_cache(maxsize=256)
 def text_regions(text: str) -> tuple[str, ...]:
     """The regions `text` (a window around a number) points at, strongest cue first."""
     found: dict[str, None] = {}
