@@ -1,19 +1,24 @@
-"""The one place that builds concrete stores, clients and engines from Settings."""
+"""The one place that builds concrete stores, clients and engines from Settings.
+
+Heavy libraries (httpx, SQLAlchemy) are imported by the functions that need them, so that
+`claude-compliance scan`, which only needs an engine, starts without them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import httpx
-import sqlalchemy as sa
-
-from claude_compliance.api import ComplianceClient, RetryPolicy
-from claude_compliance.keys.master import fingerprint_secret, master_fernet
-from claude_compliance.keys.store import KeyStore
 from claude_compliance.settings import Settings
-from claude_compliance.sync.own import record_own_requests
 from scanners import Engine, load_engine
+
+if TYPE_CHECKING:
+    import httpx
+    import sqlalchemy as sa
+
+    from claude_compliance.api import ComplianceClient, RetryPolicy
+    from claude_compliance.keys.store import KeyStore
 
 
 def state_engine(settings: Settings) -> sa.Engine:
@@ -32,6 +37,9 @@ def _engine_for(url: str) -> sa.Engine:
 
 
 def key_store(settings: Settings) -> KeyStore:
+    from claude_compliance.keys.master import master_fernet
+    from claude_compliance.keys.store import KeyStore
+
     return KeyStore(state_engine(settings), master_fernet(settings))
 
 
@@ -46,6 +54,9 @@ def client(
     sleep: Callable[[float], None] | None = None,
 ) -> ComplianceClient:
     """A client for one key; when closed, it records its request-ids as our own traffic."""
+    from claude_compliance.api import ComplianceClient
+    from claude_compliance.sync.own import record_own_requests
+
     kwargs = {"sleep": sleep} if sleep else {}
     lake_dir = settings.lake_dir
     return ComplianceClient(
@@ -61,6 +72,8 @@ def client(
 
 
 def scan_engine(settings: Settings) -> Engine:
+    from claude_compliance.keys.master import fingerprint_secret
+
     return load_engine(
         secret=fingerprint_secret(settings),
         rules_path=settings.rules_path,

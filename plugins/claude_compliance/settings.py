@@ -11,9 +11,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from claude_compliance.lake.fs import LakeDir, open_lake
+if TYPE_CHECKING:
+    from claude_compliance.lake.fs import LakeDir
 
 DEFAULT_API_URL = "https://api.anthropic.com"
 
@@ -41,7 +43,12 @@ class Settings:
     def lake_dir(self) -> LakeDir:
         """The lake root: `$CLAUDE_COMPLIANCE_HOME/lake`, or `CLAUDE_COMPLIANCE_LAKE_URI`
         (a folder or an object-storage URI such as `s3://bucket/prefix`)."""
-        return open_lake(self.lake_uri) if self.lake_uri else self.home / "lake"
+        if not self.lake_uri:
+            return self.home / "lake"
+        # Imported here: pyarrow is a second of start-up that `scan` does not need.
+        from claude_compliance.lake.fs import open_lake
+
+        return open_lake(self.lake_uri)
 
     @property
     def warehouse_dir(self) -> Path:
