@@ -14,8 +14,6 @@ import dataclasses
 import re
 from functools import lru_cache
 
-import phonenumbers
-
 from scanners.detectors.base import Candidate, Check, ContextWords, Detector, Pattern
 from scanners.detectors.common import touches_digit_run
 from scanners.detectors.phone_regions import text_regions
@@ -75,18 +73,18 @@ _AFTER_PLUS = re.compile(r"\+\d{1,3}[ .\-\u00a0]?\(?$")
 
 @lru_cache(maxsize=4096)
 def _parse(value: str, region: str = "US") -> str | None:
-    """The E.164 form of a number valid in `region` (or anywhere, with +CC), else None.
+    """The E.164 form of a number valid in `region`'s numbering plan (any, with +CC), else None.
 
     Cached: the check and the fingerprint both need it, and repeated numbers (signatures,
     pasted tables) are common.
     """
+    import phonenumbers  # here, not at module level: a tenth of a second of `scan` start-up
+
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
-        return None
-    if not value.startswith("+") and phonenumbers.region_code_for_number(number) != region:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -160,6 +158,8 @@ def detector_for(region: str) -> Detector:
         ...
     ValueError: unknown phone region 'XX' (an ISO 3166 alpha-2 code libphonenumber knows)
     """
+    import phonenumbers
+
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(

@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import phonenumbers
-
 from scanners.detectors.base import ContextWords
 
 __all__ = ["REGION_CUES", "text_regions"]
@@ -97,6 +95,8 @@ _PLUS_CC = re.compile(r"\+(\d{1,3})[ .\-\u00a0(]?\d")
 @lru_cache(maxsize=256)
 def text_regions(text: str) -> tuple[str, ...]:
     """The regions `text` (a window around a number) points at, strongest cue first."""
+    import phonenumbers  # only once a national-format number needs reading
+
     found: dict[str, None] = {}
     for match in _PLUS_CC.finditer(text):
         code = match.group(1)
