@@ -187,23 +187,26 @@ class Engine:
         self._allowlists = tuple(allowlists)
         self._set = re2.Set.SearchSet(_options(_SET_MAX_MEM))
         entries: list[_Entry] = []
+        # Set index -> the entries it stands for (identical prefilters share one Set entry).
+        by_prefilter: dict[str, list[_Entry]] = {}
         for detector in self._detectors:
             for pattern in detector.patterns:
                 regex = re2.compile(pattern.regex, _options(_REGEX_MAX_MEM))
-                index = self._set.Add(relax(pattern.regex))
-                assert index == len(entries)
                 groups = dict(regex.groupindex)
-                entries.append(
-                    _Entry(
-                        detector=detector,
-                        pattern=pattern,
-                        regex=regex,
-                        finditer=_byte_finditer(regex),
-                        value_group=groups.get("value", 0),
-                        group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
-                    )
+                entry = _Entry(
+                    detector=detector,
+                    pattern=pattern,
+                    regex=regex,
+                    finditer=_byte_finditer(regex),
+                    value_group=groups.get("value", 0),
+                    group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
                 )
-        self._entries = tuple(entries)
+                entries.append(entry)
+                by_prefilter.setdefault(_prefilter(pattern), []).append(entry)
+        self._prefilters = tuple(by_prefilter)
+        for prefilter in self._prefilters:
+            self._set.Add(prefilter)
+        self._entries = tuple(tuple(group) for group in by_prefilter.values())
         if entries:
             self._set.Compile()
         self._match_set = _raw_set_match(self._set) if entries else None
@@ -216,8 +219,9 @@ class Engine:
 
     @property
     def patterns(self) -> tuple[str, ...]:
-        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes)."""
-        return tuple(relax(entry.pattern.regex) for entry in self._entries)
+        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes, or
+        the context words that gate a pattern)."""
+        return self._prefilters
 
     # --- scanning -------------------------------------------------------------------------
 
@@ -282,11 +286,11 @@ class Engine:
     def _scan_hits(self, text: str, data: bytes, hits: Iterable[int]) -> list[Finding]:
         matches: list[tuple[_Entry, list[tuple[int, int]]]] = []
         for index in hits:
-            entry = self._entries[index]
-            value_group = entry.value_group
-            for spans in entry.finditer(data):
-                if spans[value_group][0] < spans[value_group][1]:
-                    matches.append((entry, spans))
+            for entry in self._entries[index]:
+                value_group = entry.value_group
+                for spans in entry.finditer(data):
+                    if spans[value_group][0] < spans[value_group][1]:
+                        matches.append((entry, spans))
         if not matches:
             return []
         if len(data) != len(text):
@@ -357,6 +361,33 @@ class Engine:
                 start,
             )
             yield rank_key, sequence, start, end, finding
+
+
+def _prefilter(pattern: Pattern) -> str:
+    """The Set pattern that stands for `pattern`: its relaxed regex, or the words gating it.
+
+    A pattern with a `gate` is prefiltered by those words instead of its own shape: a bare
+    eleven-digit number is everywhere, the word "PESEL" is not. The words match
+    case-insensitively as whole words (an underscore may follow: table headers such as
+    `ssn_last4`), with a space also written as `_`, `-` or `.` (`social_security_number`):
+    a superset of what the context check accepts.
+    """
+    words = pattern.gate
+    if not words:
+        return relax(pattern.regex)
+    variants: dict[str, None] = {}
+    for word in words:
+        for joiner in (" ", "_", "-", "."):
+            variants.setdefault(word.lower().replace(" ", joiner))
+    alternatives = sorted(_word_regex(word) for word in variants)
+    return "(?i:" + "|".join(alternatives) + ")"
+
+
+def _word_regex(word: str) -> str:
+    """`word` as a whole word in RE2 (ASCII boundaries; words in other scripts as written)."""
+    left = r"\b" if word[:1].isascii() and word[:1].isalnum() else ""
+    right = r"(?:\b|_)" if word[-1:].isascii() and word[-1:].isalpha() else ""
+    return left + str(re2.escape(word)) + right
 
 
 def _to_char_offsets(

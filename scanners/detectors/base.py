@@ -38,6 +38,10 @@ class Pattern:
     regex: str
     confidence: float
     requires_context: bool = False
+    # Words (case-insensitive) at least one of which a text must contain for this pattern to
+    # run at all: the engine's prefilter looks for them instead of the pattern's shape, for
+    # shapes too common to prefilter on (bare digit runs that only count beside a word).
+    gate: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

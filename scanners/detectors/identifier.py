@@ -8,6 +8,7 @@ word, it must pass its validator, and filler values (one repeated digit) never c
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from scanners.detectors.base import Candidate, Detector, Pattern
@@ -88,12 +89,22 @@ def identifier_detector(
     check: Callable[[Candidate], float | None] | None = None,
     priority: int = 0,
 ) -> Detector:
-    """A detector of a checksum-validated identifier, masked to its last two characters."""
+    """A detector of a checksum-validated identifier, masked to its last two characters.
+
+    Patterns that require context are gated by the context words (see Pattern.gate): the
+    engine then looks for "PESEL" or "Steuer-ID" rather than for every run of digits.
+    """
+    gated = tuple(
+        dataclasses.replace(pattern, gate=context)
+        if pattern.requires_context and not pattern.gate
+        else pattern
+        for pattern in patterns
+    )
     return Detector(
         id=id,
         category=category,
         description=description,
-        patterns=patterns,
+        patterns=gated,
         context=context,
         check=check or identifier_check(validator),
         normalize=_normalize,

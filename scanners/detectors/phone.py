@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from scanners.detectors.base import Candidate, Check, ContextWords, Detector, Pattern
 from scanners.detectors.common import touches_digit_run
-from scanners.detectors.phone_regions import text_regions
+from scanners.detectors.phone_regions import REGION_CUES, text_regions
 from scanners.masking import mask_digits
 from scanners.model import Category
 
@@ -66,8 +66,7 @@ _NOT_PHONE = ContextWords(
         "seriennummer",
     )
 )
-# Phone words too generic to outweigh a word that names another kind of number.
-_WEAK_CONTEXT = frozenset({"number", "contact", "reach", "call"})
+
 _AFTER_PLUS = re.compile(r"\+\d{1,3}[ .\-\u00a0]?\(?$")
 
 
@@ -143,7 +142,8 @@ def _national(candidate: Candidate, region: str) -> float | None:
     for cue in text_regions(window):
         if _parse(value, cue) is not None:
             return candidate.pattern.confidence
-    if candidate.has_context and _parse(value, region) is not None:
+    near = candidate.before() + " " + candidate.after()
+    if _STRONG_CONTEXT.search(near) and _parse(value, region) is not None:
         return candidate.pattern.confidence - 0.05
     return None
 
@@ -176,6 +176,41 @@ def _mask(value: str) -> str:
     return mask_digits(value, keep_first=keep_first, keep_last=2)
 
 
+# Phone words; the weak ones (number, contact, reach) also name other things, so they never
+# outweigh a word for another kind of number, nor make a national number alone.
+_CONTEXT = (
+    "phone",
+    "tel",
+    "telephone",
+    "mobile",
+    "cell",
+    "call",
+    "text me",
+    "sms",
+    "whatsapp",
+    "fax",
+    "contact",
+    "number",
+    "reach",
+    "teléfono",
+    "telefono",
+    "móvil",
+    "celular",
+    "téléphone",
+    "portable",
+    "telefon",
+    "handy",
+    "telefone",
+    "電話",
+)
+# A phone word, a country cue, or a +CC number (+1 … +9) anywhere in the text.
+_WEAK_CONTEXT = frozenset({"number", "contact", "reach"})
+_NATIONAL_GATE = (
+    *(word for word in _CONTEXT if word not in _WEAK_CONTEXT),
+    *(word for words in REGION_CUES.values() for word in words),
+    *(f"+{digit}" for digit in range(1, 10)),
+)
+
 DETECTOR = Detector(
     id="phone-number",
     category=Category.PHONE,
@@ -184,33 +219,10 @@ DETECTOR = Detector(
         Pattern(name="international", regex=_INTERNATIONAL, confidence=0.8),
         Pattern(name="nanp", regex=_NANP, confidence=0.75),
         Pattern(name="bare", regex=_BARE, confidence=0.6, requires_context=True),
-        Pattern(name="national", regex=_NATIONAL, confidence=0.75),
+        # Only where something says phone or which country: a phone word, a country cue, a +.
+        Pattern(name="national", regex=_NATIONAL, confidence=0.75, gate=_NATIONAL_GATE),
     ),
-    context=(
-        "phone",
-        "tel",
-        "telephone",
-        "mobile",
-        "cell",
-        "call",
-        "text me",
-        "sms",
-        "whatsapp",
-        "fax",
-        "contact",
-        "number",
-        "reach",
-        "teléfono",
-        "telefono",
-        "móvil",
-        "celular",
-        "téléphone",
-        "portable",
-        "telefon",
-        "handy",
-        "telefone",
-        "電話",
-    ),
+    context=_CONTEXT,
     check=_check_for("US"),
     normalize=_e164,
     mask=_mask,
@@ -242,4 +254,4 @@ DETECTOR = Detector(
         "released 17.05.2024 in London",
     ),
 )
-_STRONG_CONTEXT = ContextWords(tuple(w for w in DETECTOR.context if w not in _WEAK_CONTEXT))
+_STRONG_CONTEXT = ContextWords(tuple(w for w in _CONTEXT if w not in _WEAK_CONTEXT))
