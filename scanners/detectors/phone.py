@@ -34,7 +34,12 @@ _NANP = (
 _BARE = r"\b(?P<value>1?\d{10})\b"
 # Other national formats (ITU-T E.123 national notation): an optional trunk 0 and area code,
 # possibly in parentheses, then two to four digit groups; 8-13 digits in all (checked).
-_NATIONAL = r"(?P<value>(?:\(0\d{1,4}\)|\(\d{1,2}\)|\b\d{2,6})(?:[ .\-]\d{2,8}){1,4})\b"
+# Two or more groups after the first, or one of five or more digits: "05-17" is no number.
+_GROUPS = r"(?:(?:[ .\-]\d{2,8}){2,4}|[ .\-]\d{5,8})"
+_NATIONAL = r"(?P<value>(?:\(0\d{1,4}\)|\b0\d{1,5})" + _GROUPS + r")\b"
+# The same without a trunk 0 (Spain, Italian mobiles, Brazil's "(11) 9…"): more common
+# shapes (amounts, ids), so its gate leaves out "call" (see _NATIONAL_GATE).
+_NATIONAL_NO_TRUNK = r"(?P<value>(?:\(\d{1,2}\)|\b[1-9]\d{1,5})" + _GROUPS + r")\b"
 # NANP shapes are the nanp pattern's (read as US, then in the region).
 _NANP_SHAPE = re.compile(r"^\d{3}[ .\-]\d{3}[ .\-]\d{4}$")
 # Dates are digit groups too.
@@ -107,8 +112,8 @@ def _check_for(region: str) -> Check:
             return None
         if right == "-" and candidate.after(2)[1:].isalnum():
             return None
-        digits = sum(ch.isdigit() for ch in value)
-        is_national = candidate.pattern.name == "national"
+        digits = sum(map(str.isdigit, value))
+        is_national = candidate.pattern.name.startswith("national")
         if is_national and (
             not 8 <= digits <= 13 or _DATE.match(value) or _NANP_SHAPE.match(value)
         ):
@@ -203,13 +208,15 @@ _CONTEXT = (
     "telefone",
     "電話",
 )
-# A phone word, a country cue, or a +CC number (+1 … +9) anywhere in the text.
 _WEAK_CONTEXT = frozenset({"number", "contact", "reach"})
+# A phone word, a country cue, or a +CC number (+1 … +9) anywhere in the text. "call" is
+# left out: English-speaking countries' national numbers start with the trunk 0.
 _NATIONAL_GATE = (
-    *(word for word in _CONTEXT if word not in _WEAK_CONTEXT),
+    *(word for word in _CONTEXT if word not in _WEAK_CONTEXT and word != "call"),
     *(word for words in REGION_CUES.values() for word in words),
     *(f"+{digit}" for digit in range(1, 10)),
 )
+_TRUNK_GATE = (*_NATIONAL_GATE, "call")
 
 DETECTOR = Detector(
     id="phone-number",
@@ -219,8 +226,14 @@ DETECTOR = Detector(
         Pattern(name="international", regex=_INTERNATIONAL, confidence=0.8),
         Pattern(name="nanp", regex=_NANP, confidence=0.75),
         Pattern(name="bare", regex=_BARE, confidence=0.6, requires_context=True),
-        # Only where something says phone or which country: a phone word, a country cue, a +.
-        Pattern(name="national", regex=_NATIONAL, confidence=0.75, gate=_NATIONAL_GATE),
+        # Only where something says phone or which country (see the gates).
+        Pattern(name="national", regex=_NATIONAL, confidence=0.75, gate=_TRUNK_GATE),
+        Pattern(
+            name="national-no-trunk",
+            regex=_NATIONAL_NO_TRUNK,
+            confidence=0.75,
+            gate=_NATIONAL_GATE,
+        ),
     ),
     context=_CONTEXT,
     check=_check_for("US"),
@@ -239,6 +252,7 @@ DETECTOR = Detector(
         "携帯は 090-3412-5678 です",
         "Main: +49 89 2019 0, Durchwahl: 030 901820",
         "mon portable : 06 12 34 56 78, je suis à Paris",
+        "meu celular é (21) 98765-4321 no Rio de Janeiro",
     ),
     false_positives=(
         "uuid 123e4567-e89b-12d3-a456-426614174000",
