@@ -5,7 +5,8 @@ overlaps that item's span in the text (each item and each finding is matched at 
 Also printed: micro-averaged P/R/F1 and the false-alarm rate on hard negatives (the share of
 hard-negative cases that raise any finding).
 
-    python benchmarks/scan_accuracy.py [--corpus PATH] [--errors] [--check] [--only PREFIX]
+    python benchmarks/scan_accuracy.py [--corpus PATH]... [--errors] [--check] [--only PREFIX]
+                                       [--markdown]
 
 The corpus is ours, and the detectors were tuned on most of it, so its figures flatter the
 engine. Two batches were written before the engine ever ran on them; their first-run figures
@@ -58,20 +59,33 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--corpus", type=Path, action="append", help="a labelled JSONL corpus (repeatable)"
+    )
     parser.add_argument("--errors", action="store_true", help="print every miss and false alarm")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--only", default="", help="only cases whose id starts with this prefix")
+    parser.add_argument(
+        "--markdown", action="store_true", help="also print the README's Markdown tables"
+    )
     args = parser.parse_args(argv)
 
     engine = load_engine(secret=b"benchmark-secret")
     # A case's "region" is its organization's default region (the engine option).
     regional: dict[str, Engine] = {}
-    cases = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()]
+    corpora = args.corpus or [CORPUS]
+    cases = [
+        json.loads(line)
+        for corpus in corpora
+        for line in corpus.read_text(encoding="utf-8").splitlines()
+    ]
     cases = [case for case in cases if case["id"].startswith(args.only)]
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
+    # Per detector: the findings that matched a labelled item, and the false alarms.
+    detector_tp: Counter[str] = Counter()
+    detector_fp: Counter[str] = Counter()
     hard_negatives = hard_negative_alarms = 0
     errors: list[str] = []
 
@@ -100,10 +114,12 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"MISS  {case['id']:7} {category:13} {item['value'][:60]!r}")
             else:
                 matched.add(hit)
+                detector_tp[findings[hit].detector] += 1
                 tp[category] += 1
         for index, finding in enumerate(findings):
             if index not in matched:
                 fp[finding.category.value] += 1
+                detector_fp[finding.detector] += 1
                 shown = text[finding.start : finding.end][:60]
                 category = finding.category.value
                 errors.append(f"FALSE {case['id']:7} {category:13} {shown!r} ({finding.detector})")
@@ -113,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     positives = sum(case["kind"] == "positive" for case in cases)
     print(
-        f"corpus: {args.corpus} — {len(cases)} cases ({positives} positive, "
+        f"corpus: {', '.join(map(str, corpora))} — {len(cases)} cases ({positives} positive, "
         f"{hard_negatives} hard negatives), ruleset {engine.ruleset_version}"
     )
     print(
@@ -143,6 +159,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.errors:
         print("\n".join(errors) if errors else "no errors")
+    if args.markdown:
+        print("\n| category | TP | FP | FN | precision | recall | F1 |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name in names:
+            if tp[name] + fp[name] + fn[name]:
+                p, r, f = _f1(tp[name], fp[name], fn[name])
+                counts = f"{tp[name]} | {fp[name]} | {fn[name]}"
+                print(f"| {name} | {counts} | {p:.3f} | {r:.3f} | {f:.3f} |")
+        p, r, f = _f1(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+        print(
+            f"| **micro** | {sum(tp.values())} | {sum(fp.values())} | {sum(fn.values())} "
+            f"| {p:.3f} | {r:.3f} | {f:.3f} |"
+        )
+        # Misses belong to no detector, so per detector only precision is defined; its
+        # recall is its category's.
+        print("\n| detector | category | TP | FP | precision |")
+        print("|---|---|---:|---:|---:|")
+        categories = {detector.id: detector.category.value for detector in engine.detectors}
+        for detector_id in sorted(set(detector_tp) | set(detector_fp)):
+            hits, alarms = detector_tp[detector_id], detector_fp[detector_id]
+            print(
+                f"| {detector_id} | {categories.get(detector_id, '?')} | {hits} | {alarms} "
+                f"| {hits / (hits + alarms):.3f} |"
+            )
     return 1 if failed and args.check else 0
 
 
