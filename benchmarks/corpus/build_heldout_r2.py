@@ -683,10 +683,11 @@ neg(
 )
 neg(H, "chat", "version 090.1234.5678 of the firmware", region="JP")
 
-OUT.write_text(
-    "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases), encoding="utf-8"
-)
-positives = sum(case["kind"] == "positive" for case in cases)
-print(
-    f"wrote {len(cases)} cases ({positives} positive, {len(cases) - positives} hard negatives) to {OUT}"
-)
+if __name__ == "__main__":
+    OUT.write_text(
+        "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases), encoding="utf-8"
+    )
+    positives = sum(case["kind"] == "positive" for case in cases)
+    print(
+        f"wrote {len(cases)} cases ({positives} positive, {len(cases) - positives} hard negatives) to {OUT}"
+    )

@@ -17,7 +17,12 @@ True
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["column_header", "header_words"]
+
+# A lower-case letter or digit followed by an upper-case one: a camelCase word break.
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 _DELIMITERS = ",;\t|"
 # How far up a table is followed to its header (lines); beyond it the match is unlabelled.
@@ -71,10 +76,13 @@ def column_header(text: str, start: int, end: int) -> str | None:
 
 
 def header_words(header: str) -> str:
-    """A header with its joining punctuation as spaces, so `social_security_number` reads as
-    words.
+    """A header with its joining punctuation and camelCase humps as spaces, so
+    `social_security_number` and `SocialSecurityNo` read as words.
 
     >>> header_words("social_security_number"), header_words("SSN-Last.Full")
     ('social security number', 'SSN Last Full')
+    >>> header_words("SocialSecurityNo"), header_words("ssnLast4"), header_words("SSN")
+    ('Social Security No', 'ssn Last4', 'SSN')
     """
-    return header.replace("_", " ").replace("-", " ").replace(".", " ")
+    spaced = _HUMP.sub(" ", header)
+    return spaced.replace("_", " ").replace("-", " ").replace(".", " ")

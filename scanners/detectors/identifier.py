@@ -45,7 +45,11 @@ def _embedded(candidate: Candidate) -> bool:
     text, start, end = candidate.text, candidate.start, candidate.end
     left = text[start - 1] if start else ""
     right = text[end] if end < len(text) else ""
-    if left.isalnum() or left == "_" or right.isalnum() or right == "_":
+    # Latin letters and digits only: Japanese, Chinese and Korean write a number straight
+    # after a kana or hanzi ("個人番号は1234…").
+    if (left.isascii() and left.isalnum()) or (right.isascii() and right.isalnum()):
+        return True
+    if left == "_" or right == "_":
         return True
     if left in _RUN_SEPARATORS and start > 1 and text[start - 2].isalnum():
         return True

@@ -107,16 +107,20 @@ def _check_for(region: str) -> Check:
             return None
         left = text[start - 1] if start else ""
         right = text[end] if end < len(text) else ""
-        # Slices of UUIDs, hex ids, versions and decimals.
-        if left.isalnum() or left == "_" or right == "_" or (right.isalpha() and right.isascii()):
+        # Slices of UUIDs, hex ids, versions and decimals (Latin letters and digits only:
+        # Japanese and Chinese write numbers straight after a kana or a hanzi).
+        if (left.isascii() and left.isalnum()) or left == "_" or right == "_":
+            return None
+        if right.isalpha() and right.isascii():
             return None
         if right == "-" and candidate.after(2)[1:].isalnum():
             return None
         digits = sum(map(str.isdigit, value))
         is_national = candidate.pattern.name.startswith("national")
-        if is_national and (
-            not 8 <= digits <= 13 or _DATE.match(value) or _NANP_SHAPE.match(value)
-        ):
+        if is_national and (not 8 <= digits <= 13 or _DATE.match(value)):
+            return None
+        # A valid NANP number in NANP shape is the nanp pattern's finding.
+        if is_national and _NANP_SHAPE.match(value) and _parse(value) is not None:
             return None
         window = candidate.before(30) + " " + candidate.after(15)
         if not value.startswith("+") and _NOT_PHONE.search(window):
@@ -253,6 +257,8 @@ DETECTOR = Detector(
         "Main: +49 89 2019 0, Durchwahl: 030 901820",
         "mon portable : 06 12 34 56 78, je suis à Paris",
         "meu celular é (21) 98765-4321 no Rio de Janeiro",
+        "大阪オフィスの電話番号は06-6345-1234です",
+        "Rotterdam kantoor, telefoon 010 234 5678",
     ),
     false_positives=(
         "uuid 123e4567-e89b-12d3-a456-426614174000",

@@ -3,6 +3,7 @@ bad input fails clearly, and the command imports nothing the scan does not need.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -66,7 +67,28 @@ def test_batches_through_arrow_equal_line_by_line_and_workers_keep_order(
             text[int(str(record["start"])) : int(str(record["end"]))],
         )
     monkeypatch.setattr(command, "BATCH_ROWS", command.ARROW_MIN_ROWS + 1)
+    # Workers read line-aligned byte ranges of a file: many small ones, order kept.
+    monkeypatch.setattr(command, "CHUNK_BYTES", 3000)
+    assert len(list(command._chunk_bounds(str(source)))) > 3
     assert _run(capsys, "scan", "--jsonl", "--workers", "2", str(source)) == batched
+    # From a pipe, this process parses and the workers scan batches.
+    monkeypatch.setattr("sys.stdin", io.StringIO(source.read_text(encoding="utf-8")))
+    assert _run(capsys, "scan", "--jsonl", "--workers", "2") == batched
+
+
+def test_workers_report_a_bad_line_by_its_number_in_the_whole_file(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", 200)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[150] = '{"id": 150}'
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(command, "CHUNK_BYTES", 2000)
+    assert main(["scan", "--jsonl", "--workers", "2", str(source)]) == 1
+    captured = capsys.readouterr()
+    assert 'line 151: expected a JSON object with "text"' in captured.err
+    ids = {json.loads(line)["id"] for line in captured.out.splitlines()}
+    assert max(ids) < 150 and 149 in ids
 
 
 def test_a_bad_line_is_a_clear_error(

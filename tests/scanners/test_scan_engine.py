@@ -361,7 +361,8 @@ def test_any_unicode_text_scans_safely(engine: Engine, noise: str, sample: str) 
 
 
 @pytest.mark.parametrize(
-    "header", ["ssn", "SSN", "social_security_number", "Social Security", "ss_number"]
+    "header",
+    ["ssn", "SSN", "social_security_number", "Social Security", "ss_number", "SocialSecurityNo"],
 )
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_a_column_header_labels_values_far_below_it(header: str, delimiter: str) -> None:

@@ -61,10 +61,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
             _init(*options)
             out.writelines(_scan_batch([(None, stream.read())]))
             return 0
-        batches = _batches(_jsonl_items(stream))
         if args.workers == 1:
             _init(*options)
-            for batch in batches:
+            for batch in _batches(_jsonl_items(stream)):
                 out.writelines(_scan_batch(batch))
             return 0
         import multiprocessing
@@ -72,9 +71,67 @@ def cmd_scan(args: argparse.Namespace) -> int:
         with multiprocessing.get_context("spawn").Pool(
             args.workers, initializer=_init, initargs=options
         ) as pool:
-            for lines in pool.imap(_scan_batch, batches, chunksize=1):
+            if args.path == "-":
+                # A pipe cannot be split: this process parses, the workers scan.
+                batches = _batches(_jsonl_items(stream))
+                for lines in pool.imap(_scan_batch, batches, chunksize=1):
+                    out.writelines(lines)
+                return 0
+            # A file is split into line-aligned byte ranges that the workers read and parse
+            # themselves: the parsing is spread too, and no text crosses a process boundary.
+            line_base = 0
+            chunks = ((args.path, start, end) for start, end in _chunk_bounds(args.path))
+            for lines, line_count, bad_line in pool.imap(_scan_chunk, chunks, chunksize=1):
                 out.writelines(lines)
+                if bad_line is not None:
+                    raise CommandError(
+                        f'line {line_base + bad_line}: expected a JSON object with "text"'
+                    )
+                line_base += line_count
     return 0
+
+
+# Bytes per chunk of a JSONL file scanned by --workers.
+CHUNK_BYTES = 4 << 20
+
+
+def _chunk_bounds(path: str) -> Iterator[tuple[int, int]]:
+    """Line-aligned (start, end) byte ranges of about CHUNK_BYTES covering the file."""
+    with open(path, "rb") as stream:
+        stream.seek(0, 2)
+        total = stream.tell()
+        start = 0
+        while start < total:
+            stream.seek(min(start + CHUNK_BYTES, total))
+            if start + CHUNK_BYTES < total:
+                stream.readline()
+            end = stream.tell()
+            yield start, end
+            start = end
+
+
+def _scan_chunk(task: tuple[str, int, int]) -> tuple[list[str], int, int | None]:
+    """Findings of one byte range of a JSONL file, its line count, and its first bad line."""
+    path, start, end = task
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        data = stream.read(end - start)
+    raw_lines = data.split(b"\n")
+    if raw_lines and not raw_lines[-1]:
+        raw_lines.pop()
+    items: list[tuple[Any, str]] = []
+    bad_line: int | None = None
+    for number, line in enumerate(raw_lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            items.append((item.get("id"), str(item["text"])))
+        except (ValueError, KeyError, AttributeError):
+            bad_line = number
+            break
+    lines = [line for batch in _batches(items) for line in _scan_batch(batch)]
+    return lines, len(raw_lines), bad_line
 
 
 def _init(secret: bytes, rules_path: Any, region: str) -> None:

@@ -19,6 +19,7 @@ DETECTOR = identifier_detector(
     context=(
         "personnummer",
         "personnr",
+        "pnr",
         "person nummer",
         "samordningsnummer",
         "personal identity number",
@@ -29,6 +30,7 @@ DETECTOR = identifier_detector(
         "personnummer 650804-2683",
         "Mitt personnummer är 7311254572",
         "personnummer: 19951123-1921",
+        "pnr: 730411-1839",
     ),
     false_positives=("personnummer 650804-2684", "order 650804-2683", "personnummer 000000-0000"),
 )
