@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from stdnum import iban
-
 from scanners.detectors.base import Candidate, Detector, Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 from scanners.validators.util import clean
 
 # ISO 13616-1: country code, two check digits, up to 30 BBAN characters; written compact or
 # in groups of four (the last group shorter).
+_IS_VALID = stdnum_validator("stdnum.iban")
 _IBAN = r"\b(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b"
 
 
@@ -20,7 +19,7 @@ def _check(candidate: Candidate) -> float | None:
     value = candidate.value
     while True:
         compact = clean(value)
-        if len(set(compact[4:])) > 1 and iban.is_valid(compact):
+        if len(set(compact[4:])) > 1 and _IS_VALID(compact):
             break
         cut = value.rfind(" ")
         if cut <= 4:
@@ -42,7 +41,7 @@ DETECTOR: Detector = identifier_detector(
     description="International Bank Account Number (IBAN, mod-97 valid)",
     patterns=(Pattern(name="iban", regex=_IBAN, confidence=0.9),),
     context=("iban", "bank", "bic", "swift", "konto", "überweisung", "compte", "cuenta", "conto"),
-    validator=iban.is_valid,
+    validator=_IS_VALID,
     check=_check,
     true_positives=(
         f"IBAN: {_GERMAN}",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from stdnum.us import rtn
-
 from scanners.detectors.base import Candidate, Detector, Pattern
 from scanners.detectors.common import touches_digit_run
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # ABA routing transit number: nine digits with the 3-7-1 weighted mod-10 check (ABA Key to
@@ -21,6 +19,7 @@ _ACCOUNT = (
     r"|número de cuenta|n° de compte))"
     r"[ \t]*(?::|#|=|-|is)?[ \t]*(?P<value>\d{4,17})\b"
 )
+_IS_ROUTING = stdnum_validator("stdnum.us.rtn")
 # Words that make a labelled number a bank account rather than a customer or loyalty account.
 _BANK_WORDS = (
     "routing",
@@ -55,7 +54,7 @@ def _check(candidate: Candidate) -> float | None:
         return None
     if len(set(value)) == 1:
         return None
-    if candidate.pattern.name == "routing" and not rtn.is_valid(value):
+    if candidate.pattern.name == "routing" and not _IS_ROUTING(value):
         return None
     return candidate.pattern.confidence
 
@@ -69,7 +68,7 @@ DETECTOR: Detector = identifier_detector(
         Pattern(name="account", regex=_ACCOUNT, confidence=0.75, requires_context=True),
     ),
     context=_BANK_WORDS,
-    validator=rtn.is_valid,
+    validator=_IS_ROUTING,
     check=_check,
     true_positives=(
         "routing number 038617672, account number 8055045426",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.au import tfn
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # ATO: 8 or 9 digits with a weighted mod-11 check, printed 3-3-3.
@@ -17,7 +15,7 @@ DETECTOR = identifier_detector(
     description="Australian Tax File Numbers (TFN)",
     patterns=(Pattern(name="tfn", regex=_TFN, confidence=0.75, requires_context=True),),
     context=("tfn", "tax file number", "tax file no", "ato"),
-    validator=tfn.is_valid,
+    validator=stdnum_validator("stdnum.au.tfn"),
     true_positives=("TFN 718 670 865", "my tax file number is 634628586", "ATO TFN: 485 635 711"),
     false_positives=("TFN 718 670 866", "invoice 718 670 865", "TFN 000 000 000"),
 )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.be import nn
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Rijksregister: birth date YYMMDD, 3-digit order, mod-97 check; printed YY.MM.DD-XXX.CC.
@@ -28,7 +26,7 @@ DETECTOR = identifier_detector(
         "national number",
         "national register",
     ),
-    validator=nn.is_valid,
+    validator=stdnum_validator("stdnum.be.nn"),
     true_positives=(
         "rijksregisternummer 91.01.02-336.67",
         "numéro national: 89050904438",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.br import cpf
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Receita Federal: 9 digits and two mod-11 check digits, printed ddd.ddd.ddd-dd.
@@ -28,7 +26,7 @@ DETECTOR = identifier_detector(
         "receita federal",
         "contribuinte",
     ),
-    validator=cpf.is_valid,
+    validator=stdnum_validator("stdnum.br.cpf"),
     true_positives=(
         "CPF: 211.474.889-83",
         "meu CPF é 75069667947",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.ca import sin
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # ESDC: nine digits, Luhn check digit, printed 3-3-3.
@@ -24,7 +22,7 @@ DETECTOR = identifier_detector(
         "assurance sociale",
         "nas",
     ),
-    validator=sin.is_valid,
+    validator=stdnum_validator("stdnum.ca.sin"),
     true_positives=(
         "my SIN is 106 273 832",
         "Social Insurance Number: 611-864-554",

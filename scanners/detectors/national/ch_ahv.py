@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.ch import ssn
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # ZAS: 756 (Switzerland), nine digits, EAN-13 check digit, printed 756.dddd.dddd.dd.
@@ -31,7 +29,7 @@ DETECTOR = identifier_detector(
         "sozialversicherungsnummer",
         "versichertennummer",
     ),
-    validator=ssn.is_valid,
+    validator=stdnum_validator("stdnum.ch.ssn"),
     true_positives=(
         "AHV-Nummer 756.8603.0131.39",
         "numéro AVS: 756.3720.0675.08",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.cn import ric
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # GB 11643-1999: region code, birth date YYYYMMDD, order, ISO 7064 mod 11-2 check (X for 10).
@@ -26,7 +24,7 @@ DETECTOR = identifier_detector(
         "resident identity",
         "ric",
     ),
-    validator=ric.is_valid,
+    validator=stdnum_validator("stdnum.cn.ric"),
     true_positives=(
         "身份证号码：440305196101153717",
         "ID card no. 110101199106020615",

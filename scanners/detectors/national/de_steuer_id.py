@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.de import idnr
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # BZSt: 11 digits, ISO 7064 mod 11,10 check digit; printed whole or 2-3-3-3.
@@ -29,7 +27,7 @@ DETECTOR = identifier_detector(
         "finanzamt",
         "elster",
     ),
-    validator=idnr.is_valid,
+    validator=stdnum_validator("stdnum.de.idnr"),
     true_positives=(
         "Meine Steuer-ID ist 87221693542",
         "Steueridentifikationsnummer: 62 390 254 784",

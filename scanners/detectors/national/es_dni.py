@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.es import dni
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Real Decreto 1553/2005: eight digits and a mod-23 check letter.
@@ -26,7 +24,7 @@ DETECTOR = identifier_detector(
         "identidad",
         "titular",
     ),
-    validator=dni.is_valid,
+    validator=stdnum_validator("stdnum.es.dni"),
     true_positives=(
         "DNI 68922193W",
         "mi NIF es 38725855-L",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.es import nie
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Orden INT/2058/2008: X, Y or Z, seven digits, mod-23 check letter.
@@ -17,7 +15,7 @@ DETECTOR = identifier_detector(
     description="Spanish foreigner identity numbers (NIE), X/Y/Z, seven digits, a check letter",
     patterns=(Pattern(name="nie", regex=_NIE, confidence=0.85, requires_context=True),),
     context=("nie", "n.i.e.", "nif", "extranjero", "extranjería", "tie", "identidad"),
-    validator=nie.is_valid,
+    validator=stdnum_validator("stdnum.es.nie"),
     true_positives=("mi NIE es Y7678408X", "NIE: X-8601895-X", "tarjeta TIE Z6999283C"),
     false_positives=("mi NIE es Y7678408A", "ref Y7678408X", "NIE X0000000T"),
 )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.fi import hetu
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Väestötietojärjestelmä: DDMMYY, century sign, individual number, mod-31 check character.
@@ -24,7 +22,7 @@ DETECTOR = identifier_detector(
         "sosiaaliturvatunnus",
         "personal identity code",
     ),
-    validator=hetu.is_valid,
+    validator=stdnum_validator("stdnum.fi.hetu"),
     true_positives=(
         "henkilötunnus 150185-5450",
         "HETU: 150185-5450",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.fr import nir
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # INSEE NIR: sex, year, month, department (2A/2B for Corsica), commune, order, 2-digit key.
@@ -27,7 +25,7 @@ DETECTOR = identifier_detector(
         "social security",
         "assuré",
     ),
-    validator=nir.is_valid,
+    validator=stdnum_validator("stdnum.fr.nir"),
     true_positives=(
         "numéro de sécurité sociale : 1 57 04 13 123 804 39",
         "mon NIR est 164063394680310",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.in_ import aadhaar
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # UIDAI: 12 digits, first not 0 or 1, Verhoeff check digit, printed 4-4-4.
@@ -17,7 +15,7 @@ DETECTOR = identifier_detector(
     description="Indian Aadhaar numbers (UIDAI), twelve digits with a Verhoeff check digit",
     patterns=(Pattern(name="aadhaar", regex=_AADHAAR, confidence=0.8, requires_context=True),),
     context=("aadhaar", "aadhar", "adhaar", "uidai", "uid", "आधार", "enrolment"),
-    validator=aadhaar.is_valid,
+    validator=stdnum_validator("stdnum.in_.aadhaar"),
     true_positives=(
         "Aadhaar: 8056 4724 6140",
         "my aadhar number is 532417737211",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.in_ import pan
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Income Tax Department: 3 letters, holder type (P, C, H, F, A, T, B, L, J, G), initial,
@@ -27,7 +25,7 @@ DETECTOR = identifier_detector(
         "tds",
         "पैन",
     ),
-    validator=pan.is_valid,
+    validator=stdnum_validator("stdnum.in_.pan"),
     true_positives=(
         "PAN card QSNFJ9821T",
         "PAN: LHWHF5048W for the TDS form",

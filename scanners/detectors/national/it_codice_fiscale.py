@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.it import codicefiscale
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # DM 23/12/1976: 6 letters, year, month letter, day (+40 for women), place, check letter;
@@ -26,7 +24,7 @@ DETECTOR = identifier_detector(
         "fiscal code",
         "partita iva",
     ),
-    validator=codicefiscale.is_valid,
+    validator=stdnum_validator("stdnum.it.codicefiscale"),
     true_positives=(
         "codice fiscale: RFMDRP73H68C792W",
         "Il mio CF è FVPRZG57E61A238P",

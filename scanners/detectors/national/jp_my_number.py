@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.jp import in_ as my_number
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Act on the Use of Numbers: 11 digits and a weighted mod-11 check digit, printed 4-4-4.
@@ -24,7 +22,7 @@ DETECTOR = identifier_detector(
         "mynumber",
         "individual number",
     ),
-    validator=my_number.is_valid,
+    validator=stdnum_validator("stdnum.jp.in_"),
     true_positives=(
         "マイナンバー: 0957 0928 0113",
         "個人番号は 970590058776 です",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.kr import rrn
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Resident Registration Act: YYMMDD, dash, sex/century digit, place, serial, check digit.
@@ -28,7 +26,7 @@ DETECTOR = identifier_detector(
         "resident registration",
         "resident registration number",
     ),
-    validator=rrn.is_valid,
+    validator=stdnum_validator("stdnum.kr.rrn"),
     true_positives=(
         "주민등록번호 810919-1560128",
         "RRN: 8703171804000",

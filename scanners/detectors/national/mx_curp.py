@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.mx import curp
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # RENAPO: 4 name letters, birth date, sex (H/M), state, 3 consonants, homoclave, check digit.
@@ -17,7 +15,7 @@ DETECTOR = identifier_detector(
     description="Mexican population registry keys (CURP)",
     patterns=(Pattern(name="curp", regex=_CURP, confidence=0.9),),
     context=("curp", "clave única", "registro de población", "renapo"),
-    validator=curp.is_valid,
+    validator=stdnum_validator("stdnum.mx.curp"),
     true_positives=(
         "CURP: FELT570509MNLKHL05",
         "mi CURP es VUHQ540715MPLKMJ07",

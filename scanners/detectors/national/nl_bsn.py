@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.nl import bsn
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Wet algemene bepalingen BSN: nine digits passing the 11-test (elfproef).
@@ -25,7 +23,7 @@ DETECTOR = identifier_detector(
         "persoonsnummer",
         "citizen service number",
     ),
-    validator=bsn.is_valid,
+    validator=stdnum_validator("stdnum.nl.bsn"),
     true_positives=(
         "BSN: 821857356",
         "mijn burgerservicenummer is 8659.35.580",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.no import fodselsnummer
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Skatteetaten: birth date DDMMYY, three-digit individual number, two mod-11 check digits.
@@ -25,7 +23,7 @@ DETECTOR = identifier_detector(
         "identitetsnummer",
         "national identity number",
     ),
-    validator=fodselsnummer.is_valid,
+    validator=stdnum_validator("stdnum.no.fodselsnummer"),
     true_positives=(
         "fødselsnummer 07018665543",
         "mitt fødselsnummer er 200498 33300",

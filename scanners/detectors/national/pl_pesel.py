@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.pl import pesel
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Ustawa o ewidencji ludności: birth date (month +20/+40/... for the century), serial,
@@ -18,7 +16,7 @@ DETECTOR = identifier_detector(
     description="Polish national identification numbers (PESEL)",
     patterns=(Pattern(name="pesel", regex=_PESEL, confidence=0.8, requires_context=True),),
     context=("pesel", "numer pesel", "nr pesel"),
-    validator=pesel.is_valid,
+    validator=stdnum_validator("stdnum.pl.pesel"),
     true_positives=(
         "PESEL: 71012668403",
         "mój numer PESEL to 60040618056",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.se import personnummer
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Skatteverket SKV 704: (CC)YYMMDD, - or + (over 100), three digits and a Luhn check digit.
@@ -25,7 +23,7 @@ DETECTOR = identifier_detector(
         "personal identity number",
         "swedish id",
     ),
-    validator=personnummer.is_valid,
+    validator=stdnum_validator("stdnum.se.personnummer"),
     true_positives=(
         "personnummer 650804-2683",
         "Mitt personnummer är 7311254572",

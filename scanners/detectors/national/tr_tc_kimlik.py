@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.tr import tckimlik
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Nüfus ve Vatandaşlık İşleri: 11 digits, first not 0, two check digits.
@@ -26,7 +24,7 @@ DETECTOR = identifier_detector(
         "tc no",
         "t.c. no",
     ),
-    validator=tckimlik.is_valid,
+    validator=stdnum_validator("stdnum.tr.tckimlik"),
     true_positives=("TC Kimlik No: 75215059914", "kimlik numaram 90387166314", "TCKN 95757321560"),
     false_positives=("TC Kimlik No: 75215059915", "sipariş 75215059914", "TCKN 11111111111"),
 )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum.za import idnr
-
 from scanners.detectors.base import Pattern
-from scanners.detectors.identifier import identifier_detector
+from scanners.detectors.identifier import identifier_detector, stdnum_validator
 from scanners.model import Category
 
 # Identification Act 68 of 1997: YYMMDD, gender serial, citizenship, 8 or 9, Luhn check digit.
@@ -28,7 +26,7 @@ DETECTOR = identifier_detector(
         "id-nommer",
         "home affairs",
     ),
-    validator=idnr.is_valid,
+    validator=stdnum_validator("stdnum.za.idnr"),
     true_positives=(
         "ID number: 8706129911081 (South Africa)",
         "SA ID 920726 5007 080",
