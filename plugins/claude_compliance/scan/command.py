@@ -68,9 +68,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
             return 0
         import multiprocessing
 
-        with multiprocessing.get_context("spawn").Pool(
-            args.workers, initializer=_init, initargs=options
-        ) as pool:
+        # Forked workers inherit the engine built here (no second import or compile); where
+        # there is no fork, each spawned worker builds its own.
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        if forks:
+            _init(*options)
+        context = multiprocessing.get_context("fork" if forks else "spawn")
+        initializer = None if forks else _init
+        with context.Pool(args.workers, initializer=initializer, initargs=options) as pool:
             if args.path == "-":
                 # A pipe cannot be split: this process parses, the workers scan.
                 batches = _batches(_jsonl_items(stream))
