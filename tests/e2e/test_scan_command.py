@@ -91,13 +91,21 @@ def test_workers_report_a_bad_line_by_its_number_in_the_whole_file(
     assert max(ids) < 150 and 149 in ids
 
 
-def test_a_bad_line_is_a_clear_error(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("bad", ['{"id": 2}', "not json", '["text"]', '{"text": "a"}, 3', "\udcff"])
+def test_a_bad_line_is_a_clear_error_after_the_good_lines_findings(
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    workers: str,
+    bad: str,
 ) -> None:
-    source = tmp_path / "in.jsonl"
-    source.write_text('{"id": 1, "text": "ok"}\n{"id": 2}\n', encoding="utf-8")
-    assert main(["scan", "--jsonl", str(source)]) == 1
-    assert 'line 2: expected a JSON object with "text"' in capsys.readouterr().err
+    text = json.dumps({"id": 1, "text": LINES[0]}) + "\n" + bad + "\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert main(["scan", "--jsonl", "--workers", workers]) == 1
+    captured = capsys.readouterr()
+    assert 'line 2: expected a JSON object with "text"' in captured.err
+    assert [json.loads(line)["id"] for line in captured.out.splitlines()] == [1]
 
 
 @pytest.mark.parametrize("argv", [["scan", "--workers", "0"], ["scan", "--workers", "x"]])
