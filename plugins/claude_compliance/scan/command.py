@@ -74,6 +74,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         forks = "fork" in multiprocessing.get_all_start_methods()
         if forks:
             _init(*options)
+            import pyarrow  # noqa: F401 - imported once here rather than in every worker
         context = multiprocessing.get_context("fork" if forks else "spawn")
         initializer = None if forks else _init
         with context.Pool(args.workers, initializer=initializer, initargs=options) as pool:
