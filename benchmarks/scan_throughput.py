@@ -21,6 +21,14 @@ whole processes are timed, in the same run (so the same machine load):
           seconds
 
     python benchmarks/scan_throughput.py [--mb 100] [--seed 7] [--sensitive 0.03] [--cli]
+
+Measured for issue 15 (100 MB, --repeat 1 --skip-list --cli) on a shared 2-core machine
+with a load average of 3 to 7 from other work, so wall times swing from run to run; CPU
+seconds are steadier. Four runs: `scan --jsonl` took 1.78x, 2.14x, 2.62x and 1.14x the
+floor's wall time (1.78x, 2.0x and 2.0x its CPU seconds in the three runs that printed
+them); --workers 2 was slower in wall time on the saturated cores (0.44x-0.75x) for +0.6 to
++1.4 CPU s; one-line start-up best 0.15-0.35 s (the seed's `scan`: 0.46 s best, 1.3 s median
+under the same load).
 """
 
 from __future__ import annotations
