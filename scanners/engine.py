@@ -237,23 +237,26 @@ class Engine:
         self.max_findings_per_input = max_findings_per_input
         self._set = re2.Set.SearchSet(_options(_SET_MAX_MEM))
         entries: list[_Entry] = []
+        # Set index -> the entries it stands for (identical prefilters share one Set entry).
+        by_prefilter: dict[str, list[_Entry]] = {}
         for detector in self._detectors:
             for pattern in detector.patterns:
                 regex = re2.compile(pattern.regex, _options(_REGEX_MAX_MEM))
-                index = self._set.Add(relax(pattern.regex))
-                assert index == len(entries)
                 groups = dict(regex.groupindex)
-                entries.append(
-                    _Entry(
-                        detector=detector,
-                        pattern=pattern,
-                        regex=regex,
-                        finditer=_byte_finditer(regex),
-                        value_group=groups.get("value", 0),
-                        group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
-                    )
+                entry = _Entry(
+                    detector=detector,
+                    pattern=pattern,
+                    regex=regex,
+                    finditer=_byte_finditer(regex),
+                    value_group=groups.get("value", 0),
+                    group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
                 )
-        self._entries = tuple(entries)
+                entries.append(entry)
+                by_prefilter.setdefault(_prefilter(pattern), []).append(entry)
+        self._prefilters = tuple(by_prefilter)
+        for prefilter in self._prefilters:
+            self._set.Add(prefilter)
+        self._entries = tuple(tuple(group) for group in by_prefilter.values())
         if entries:
             self._set.Compile()
         self._match_set = _raw_set_match(self._set) if entries else None
@@ -266,8 +269,9 @@ class Engine:
 
     @property
     def patterns(self) -> tuple[str, ...]:
-        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes)."""
-        return tuple(relax(entry.pattern.regex) for entry in self._entries)
+        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes, or
+        the context words that gate a pattern)."""
+        return self._prefilters
 
     # --- scanning -------------------------------------------------------------------------
 
@@ -394,13 +398,13 @@ class Engine:
     ) -> Iterator[tuple[_Entry, list[tuple[int, int]]]]:
         """Every non-empty match of every pattern the prefilter reported, in characters."""
         for index in hits:
-            entry = self._entries[index]
-            value_group = entry.value_group
-            for spans in entry.finditer(data):
-                if spans[value_group][0] < spans[value_group][1]:
-                    if offsets is not None:
-                        spans = [(offsets.char(start), offsets.char(end)) for start, end in spans]
-                    yield entry, spans
+            for entry in self._entries[index]:
+                value_group = entry.value_group
+                for spans in entry.finditer(data):
+                    if spans[value_group][0] < spans[value_group][1]:
+                        if offsets is not None:
+                            spans = [(offsets.char(a), offsets.char(b)) for a, b in spans]
+                        yield entry, spans
 
     def _validate(
         self,
@@ -456,6 +460,33 @@ class Engine:
                 confidence,
                 fingerprint,
             )
+
+
+def _prefilter(pattern: Pattern) -> str:
+    """The Set pattern that stands for `pattern`: its relaxed regex, or the words gating it.
+
+    A pattern with a `gate` is prefiltered by those words instead of its own shape: a bare
+    eleven-digit number is everywhere, the word "PESEL" is not. The words match
+    case-insensitively as whole words (an underscore may follow: table headers such as
+    `ssn_last4`), with a space also written as `_`, `-` or `.` (`social_security_number`):
+    a superset of what the context check accepts.
+    """
+    words = pattern.gate
+    if not words:
+        return relax(pattern.regex)
+    variants: dict[str, None] = {}
+    for word in words:
+        for joiner in (" ", "_", "-", "."):
+            variants.setdefault(word.lower().replace(" ", joiner))
+    alternatives = sorted(_word_regex(word) for word in variants)
+    return "(?i:" + "|".join(alternatives) + ")"
+
+
+def _word_regex(word: str) -> str:
+    """`word` as a whole word in RE2 (ASCII boundaries; words in other scripts as written)."""
+    left = r"\b" if word[:1].isascii() and word[:1].isalnum() else ""
+    right = r"(?:\b|_)" if word[-1:].isascii() and word[-1:].isalpha() else ""
+    return left + str(re2.escape(word)) + right
 
 
 def _with_overlapping(
@@ -617,17 +648,28 @@ def _ruleset_version(
 def load_engine(
     secret: bytes,
     rules_path: str | Path | None = None,
+    region: str = "US",
     *,
     max_findings_per_input: int = DEFAULT_MAX_FINDINGS_PER_INPUT,
 ) -> Engine:
-    """The engine with every built-in detector, adjusted by an optional TOML rules file."""
+    """The engine with every built-in detector, adjusted by an optional TOML rules file.
+
+    `region` (ISO 3166 alpha-2) is the organization's country: phone numbers written in
+    national format without a country cue in the text are read as its numbers.
+    """
+    builtins = BUILTIN_DETECTORS
+    if region.upper() != "US":
+        from scanners.detectors import phone
+
+        regional = phone.detector_for(region)
+        builtins = tuple(regional if d.id == regional.id else d for d in builtins)
     if rules_path is None:
-        return Engine(BUILTIN_DETECTORS, secret, max_findings_per_input=max_findings_per_input)
+        return Engine(builtins, secret, max_findings_per_input=max_findings_per_input)
     from scanners.rules import load_rules
 
     rules = load_rules(rules_path)
     return Engine(
-        rules.apply(BUILTIN_DETECTORS),
+        rules.apply(builtins),
         secret,
         allowlists=rules.allowlists,
         rules_digest=rules.digest,

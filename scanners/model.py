@@ -101,6 +101,8 @@ class Category(StrEnum):
     EMAIL = "email"
     PHONE = "phone"
     IP_ADDRESS = "ip_address"
+    NATIONAL_ID = "national_id"
+    BANK_ACCOUNT = "bank_account"
 
     @property
     def severity(self) -> Severity:
@@ -118,6 +120,8 @@ CATEGORY_SEVERITY: dict[Category, Severity] = {
     Category.EMAIL: Severity.MEDIUM,
     Category.PHONE: Severity.MEDIUM,
     Category.IP_ADDRESS: Severity.LOW,
+    Category.NATIONAL_ID: Severity.CRITICAL,
+    Category.BANK_ACCOUNT: Severity.CRITICAL,
 }
 
 

@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 
 import re2
+from stdnum import iban
+from stdnum.us import rtn
 
 from scanners.detectors.base import Candidate, Detector, Pattern
 from scanners.detectors.common import is_placeholder, shannon_entropy
@@ -64,6 +66,8 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "jwt": jwt.is_valid,
     "basic_auth": basic_auth.is_valid,
     "ip": ip.is_valid,
+    "iban": iban.is_valid,
+    "aba_routing": rtn.is_valid,
 }
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -7,23 +7,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import logging
 import sys
 import traceback
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
 
 from claude_compliance.console import Progress, configure_logging
 from claude_compliance.errors import CommandError
-from claude_compliance.keys import commands as key_commands
-from claude_compliance.keys.commands import register_key
-from claude_compliance.reports import commands as report_commands
+from claude_compliance.scan import command as scan_command
 from claude_compliance.settings import Settings
-from claude_compliance.state import commands as user_commands
-from claude_compliance.web import commands as web_commands
 
 log = logging.getLogger("claude_compliance")
 
@@ -39,7 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if refusal is not None:
         print(f"error: {refusal}", file=sys.stderr)
         return 2
-    parser = _parser()
+    # `scan` must start at once: its parser alone, without the other commands' imports.
+    positional = [a for a in words if not a.startswith("-")]
+    parser = _scan_parser() if positional[:1] == ["scan"] else _parser()
     args = parser.parse_args(words)
     configure_logging(args.debug)
     if not hasattr(args, "handler"):
@@ -81,7 +77,20 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}"
 
 
+def _scan_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claude-compliance")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    scan_command.add_parser_to(commands)
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
+    from claude_compliance.keys import commands as key_commands
+    from claude_compliance.reports import commands as report_commands
+    from claude_compliance.state import commands as user_commands
+    from claude_compliance.web import commands as web_commands
+
     parser = argparse.ArgumentParser(
         prog="claude-compliance",
         description="Sync Compliance API data, scan it for sensitive data, publish findings.",
@@ -106,10 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     rescan.add_argument("--key", action="append", dest="keys", metavar="ID", help="only this key")
     rescan.set_defaults(handler=cmd_rescan)
 
-    scan = commands.add_parser("scan", help="scan text or JSONL for sensitive data")
-    scan.add_argument("path", nargs="?", default="-", help="a file, or - for stdin (default)")
-    scan.add_argument("--jsonl", action="store_true", help='input lines are {"id","text"}')
-    scan.set_defaults(handler=cmd_scan)
+    scan_command.add_parser_to(commands)
 
     sim = commands.add_parser("simulator", help="serve the simulated Compliance API")
     sim.add_argument("--host", default="127.0.0.1")
@@ -198,49 +204,6 @@ def _report_failures(failures: Sequence[str]) -> int:
     return 1
 
 
-# -- scan ---------------------------------------------------------------------------------
-
-
-def cmd_scan(args: argparse.Namespace) -> int:
-    from claude_compliance import runtime
-
-    engine = runtime.scan_engine(Settings.load())
-    stream = sys.stdin if args.path == "-" else open(args.path, encoding="utf-8")
-    with stream:
-        if args.jsonl:
-            items = _jsonl_items(stream)
-        else:
-            items = iter([(None, stream.read())])
-        for item_id, text in items:
-            for finding in engine.scan(text):
-                print(
-                    json.dumps(
-                        {
-                            "id": item_id,
-                            "detector": finding.detector,
-                            "category": str(finding.category.value),
-                            "severity": str(finding.severity.value),
-                            "start": finding.start,
-                            "end": finding.end,
-                            "redacted": finding.redacted,
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-    return 0
-
-
-def _jsonl_items(stream: TextIO) -> Any:
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            yield item.get("id"), str(item["text"])
-        except (ValueError, KeyError, AttributeError):
-            raise CommandError(f'line {number}: expected a JSON object with "text"') from None
-
-
 # -- simulator and demo -------------------------------------------------------------------
 
 
@@ -293,6 +256,8 @@ def _demo_key(settings: Settings, plaintext: str) -> str:
     existing = runtime.key_store(settings).find(plaintext)
     if existing is not None:
         return existing.key_id
+    from claude_compliance.keys.commands import register_key
+
     info = register_key(settings, plaintext, "Demo key (simulator)", "demo")
     return str(info["key_id"])
 

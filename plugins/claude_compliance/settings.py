@@ -12,10 +12,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from claude_compliance import filemodes
-from claude_compliance.lake.fs import LakeDir, open_lake
+
+if TYPE_CHECKING:
+    from claude_compliance.lake.fs import LakeDir
 
 DEFAULT_API_URL = "https://api.anthropic.com"
 
@@ -38,12 +41,20 @@ class Settings:
     warehouse_group_readable: bool = False
     trusted_proxies: tuple[str, ...] = ()
     lock_timeout_s: float = 300.0
+    # The organization's country (ISO 3166 alpha-2): how phone numbers in national format
+    # are read when the text does not say (scanners.load_engine's `region`).
+    default_region: str = "US"
 
     @property
     def lake_dir(self) -> LakeDir:
         """The lake root: `$CLAUDE_COMPLIANCE_HOME/lake`, or `CLAUDE_COMPLIANCE_LAKE_URI`
         (a folder or an object-storage URI such as `s3://bucket/prefix`)."""
-        return open_lake(self.lake_uri) if self.lake_uri else self.home / "lake"
+        if not self.lake_uri:
+            return self.home / "lake"
+        # Imported here: pyarrow is a second of start-up that `scan` does not need.
+        from claude_compliance.lake.fs import open_lake
+
+        return open_lake(self.lake_uri)
 
     @property
     def warehouse_dir(self) -> Path:
@@ -107,6 +118,7 @@ class Settings:
             warehouse_group_readable=_boolean(env, "CLAUDE_COMPLIANCE_WAREHOUSE_GROUP_READ"),
             trusted_proxies=_networks(env, "CLAUDE_COMPLIANCE_TRUSTED_PROXIES"),
             lock_timeout_s=_non_negative_float(env, "CLAUDE_COMPLIANCE_LOCK_TIMEOUT_S", 300.0),
+            default_region=_region(env, "CLAUDE_COMPLIANCE_DEFAULT_REGION"),
         )
 
     @classmethod
@@ -165,6 +177,13 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"got {part.strip()!r}"
             ) from None
     return tuple(networks)
+
+
+def _region(env: Mapping[str, str], name: str) -> str:
+    raw = (env.get(name) or "US").strip().upper()
+    if len(raw) != 2 or not raw.isascii() or not raw.isalpha():
+        raise SettingsError(f"{name} must be an ISO 3166 alpha-2 country code, got {raw!r}")
+    return raw
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -14,6 +14,7 @@ from scanners.detectors import (
     gitlab_token,
     google_api_key,
     huggingface_token,
+    iban,
     ip_address,
     npm_token,
     openai_api_key,
@@ -24,8 +25,10 @@ from scanners.detectors import (
     slack,
     ssn,
     stripe,
+    us_bank_account,
 )
 from scanners.detectors.base import Candidate, Detector, Pattern
+from scanners.detectors.national import NATIONAL_ID_DETECTORS
 
 __all__ = ["BUILTIN_DETECTORS", "Candidate", "Detector", "Pattern"]
 
@@ -45,6 +48,9 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     generic_secret.DETECTOR,
     private_key.DETECTOR,
     ssn.DETECTOR,
+    *NATIONAL_ID_DETECTORS,
+    iban.DETECTOR,
+    us_bank_account.DETECTOR,
     credit_card.DETECTOR,
     password.DETECTOR,
     bearer_token.DETECTOR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from scanners.detectors.columns import column_header, header_words
 from scanners.masking import mask_middle
 from scanners.model import Category, Severity
 
@@ -37,6 +38,10 @@ class Pattern:
     regex: str
     confidence: float
     requires_context: bool = False
+    # Words (case-insensitive) at least one of which a text must contain for this pattern to
+    # run at all: the engine's prefilter looks for them instead of the pattern's shape, for
+    # shapes too common to prefilter on (bare digit runs that only count beside a word).
+    gate: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -66,11 +71,16 @@ class Candidate:
 
     @property
     def has_context(self) -> bool:
-        """Whether one of the detector's context words is in the window around the match."""
+        """Whether one of the detector's context words is in the window around the match,
+        or in the header of the table column the match sits in."""
         if self._has_context is None:
             matcher = self.detector.context_regex
             window = self.before() + " " + self.after()
-            self._has_context = matcher is not None and matcher.search(window)
+            found = matcher is not None and matcher.search(window)
+            if not found and matcher is not None:
+                header = column_header(self.text, self.start, self.end)
+                found = header is not None and matcher.search(header_words(header))
+            self._has_context = found
         return self._has_context
 
 

@@ -55,6 +55,13 @@ _OTHER_NUMBERS = ContextWords(
         "invoice_id",
         "ticket_id",
         "serial_number",
+        # GS1 article numbers (EAN-13 / JAN / UPC / GTIN) can pass Luhn as 13-digit Visa.
+        "ean",
+        "jan",
+        "upc",
+        "gtin",
+        "barcode",
+        "product code",
     )
 )
 
@@ -127,6 +134,7 @@ DETECTOR = Detector(
         '{"card_number": "4012888888881881"}',
     ),
     false_positives=(
+        "JAN barcode 4902771005124 on the box",
         "card ending 4111 **** **** 1111",
         "XXXX-XXXX-XXXX-1111",
         "ts=1700000000000 ms",

@@ -38,6 +38,16 @@ _REFERENCE = re.compile(
 )
 
 
+# OAuth token-response fields and "Bearer token" in prose are the bearer-token detector's:
+# a bearer credential, HIGH, not an API key.
+_BEARER_KEYS = frozenset({"accesstoken", "refreshtoken"})
+
+
+def _is_bearer(candidate: Candidate) -> bool:
+    key = "".join(ch for ch in (candidate.groups.get("key") or "").lower() if ch.isalnum())
+    return key in _BEARER_KEYS or "bearer" in candidate.before(40).lower()
+
+
 def _key_ok(key: str) -> bool:
     if len(key) > 128:
         # A run of text, not a name (and Python re only sees bounded input).
@@ -50,6 +60,8 @@ def _check(candidate: Candidate) -> float | None:
     value = candidate.value.rstrip(".,;:")
     candidate.end = candidate.start + len(value)
     if len(value) < 16 or not _key_ok(candidate.groups.get("key") or ""):
+        return None
+    if _is_bearer(candidate):
         return None
     if is_placeholder(value) or is_template(value) or _UUID.match(value):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 from collections import Counter
 
+import pytest
 import yaml
 
 from deploy import compose as compose_module
@@ -78,3 +79,12 @@ def test_doctests_of_the_deploy_helpers() -> None:
     for module in (compose_module, env_reads):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_default_region_is_read_and_validated() -> None:
+    from claude_compliance.settings import Settings, SettingsError
+
+    assert Settings.from_env({}).default_region == "US"
+    assert Settings.from_env({"CLAUDE_COMPLIANCE_DEFAULT_REGION": "gb"}).default_region == "GB"
+    with pytest.raises(SettingsError, match="CLAUDE_COMPLIANCE_DEFAULT_REGION"):
+        Settings.from_env({"CLAUDE_COMPLIANCE_DEFAULT_REGION": "United Kingdom"})

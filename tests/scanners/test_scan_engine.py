@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanners import Category, Engine, Finding, Severity, load_engine
+from scanners import CATEGORY_SEVERITY, Category, Engine, Finding, Severity, load_engine
 from scanners.detectors import BUILTIN_DETECTORS, Detector, Pattern
 
 CARD = "4111 1111 1111 1111"
@@ -42,7 +42,11 @@ def test_category_and_severity_values_are_exact() -> None:
         "email",
         "phone",
         "ip_address",
+        "national_id",
+        "bank_account",
     ]
+    assert CATEGORY_SEVERITY[Category.NATIONAL_ID] == Severity.CRITICAL
+    assert CATEGORY_SEVERITY[Category.BANK_ACCOUNT] == Severity.CRITICAL
     assert [s.value for s in Severity] == ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE"]
 
 
@@ -361,3 +365,88 @@ def test_any_unicode_text_scans_safely(engine: Engine, noise: str, sample: str) 
     for finding in findings:
         assert 0 <= finding.start < finding.end <= len(text)
         assert finding.redacted != text[finding.start : finding.end]
+
+
+# --- table columns label their values -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["ssn", "SSN", "social_security_number", "Social Security", "ss_number", "SocialSecurityNo"],
+)
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_a_column_header_labels_values_far_below_it(header: str, delimiter: str) -> None:
+    rows = [delimiter.join(("name", header, "dob"))]
+    rows += [delimiter.join((f"person {i}", f"{536904300 + i}", "1984-03-12")) for i in range(40)]
+    text = "\n".join(rows)
+    findings = load_engine(secret=b"s").scan(text)
+    assert [f.category for f in findings] == [Category.SSN] * 40
+    last = findings[-1]
+    assert text[last.start : last.end] == "536904339"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,order_id,dob\nJane,536904399,1984-03-12",
+        "employee_id,badge,ssn_verified\n536904399,626720936,true",
+        "ssn,note\n" + "a line of prose that ends the table " * 3 + "\nJane,536904399",
+    ],
+)
+def test_other_columns_and_broken_tables_give_no_context(text: str) -> None:
+    assert [f for f in load_engine(secret=b"s").scan(text) if f.category == Category.SSN] == []
+
+
+# --- phone numbers by region ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "number"),
+    [
+        ("GB", "020 7946 0321"),
+        ("GB", "07911 123456"),
+        ("JP", "090-3412-5678"),
+        ("DE", "030 901820"),
+        ("FR", "06 12 34 56 78"),
+        ("AU", "0412 345 678"),
+    ],
+)
+def test_the_organizations_region_reads_national_numbers(region: str, number: str) -> None:
+    text = f"please call the customer back on {number} today"
+    assert [f for f in load_engine(secret=b"s").scan(text) if f.category == Category.PHONE] == []
+    findings = load_engine(secret=b"s", region=region).scan(text)
+    assert [(f.category, text[f.start : f.end]) for f in findings] == [(Category.PHONE, number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our London office is on 020 7946 0321",
+        "Main: +44 20 7946 0000. Direct line 020 7946 0321",
+        "携帯は 090-3412-5678 です",
+        "Telefon Berlin: 030 901820",
+    ],
+)
+def test_the_texts_own_cues_read_national_numbers(text: str) -> None:
+    findings = load_engine(secret=b"s").scan(text)
+    assert Category.PHONE in {f.category for f in findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "part number 020-7946-0958 is the left hinge",
+        "version 090.1234.5678 of the firmware",
+        "released 17.05.2024, see 2024-05-17",
+        "the total was 030 901820 units",
+    ],
+)
+def test_a_region_alone_does_not_make_digit_groups_phones(text: str) -> None:
+    for region in ("GB", "JP", "DE"):
+        findings = load_engine(secret=b"s", region=region).scan(text)
+        assert [f for f in findings if f.category == Category.PHONE] == [], region
+
+
+def test_an_unknown_region_fails_loudly() -> None:
+    with pytest.raises(ValueError, match="unknown phone region 'XX'"):
+        load_engine(secret=b"s", region="XX")

@@ -148,3 +148,16 @@ def test_bad_rules_fail_loudly_and_say_where(text: str, message: str) -> None:
 def test_missing_rules_file_is_a_rules_error(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read"):
         load_engine(secret=b"k", rules_path=tmp_path / "absent.toml")
+
+
+def test_rules_disable_and_allowlist_the_new_categories(tmp_path: Path) -> None:
+    text = "IBAN DE44 4531 1841 7252 6806 71 and codice fiscale RFMDRP73H68C792W"
+    engine = load_engine(secret=b"s")
+    assert {f.category.value for f in engine.scan(text)} == {"bank_account", "national_id"}
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        'version = 1\ndisable = ["iban"]\n'
+        '[[allowlists]]\ndescription = "test ids"\ncategories = ["national_id"]\n'
+        'regexes = ["^RFM"]\n'
+    )
+    assert load_engine(secret=b"s", rules_path=rules).scan(text) == []

@@ -263,3 +263,41 @@ def test_relaxed_pattern_matches_whatever_the_exact_one_does(pattern: str, text:
 
     if re2.compile(pattern).search(text) is not None:
         assert re2.compile(relax(pattern)).search(text) is not None
+
+
+# --- identifiers we validate ourselves (python-stdnum has no NINO or NRIC) ----------------
+
+
+@given(st.sampled_from("ST"), st.text("0123456789", min_size=7, max_size=7))
+def test_nric_check_letter_round_trips_and_catches_one_digit_changes(
+    prefix: str, digits: str
+) -> None:
+    from scanners.validators import sg_nric
+
+    number = prefix + digits + sg_nric.calc_check_digit(prefix + digits)
+    assert sg_nric.is_valid(number)
+    assert sg_nric.compact(sg_nric.compact(number.lower())) == number
+    for position in range(1, 8):
+        for digit in "0123456789":
+            if digit != number[position]:
+                changed = number[:position] + digit + number[position + 1 :]
+                assert not sg_nric.is_valid(changed)
+
+
+@given(
+    st.sampled_from("ABCEGHJKLMNPRSTWXYZ"),
+    st.sampled_from("ABCEGHJKLMNPRSTWXYZ"),
+    st.text("0123456789", min_size=6, max_size=6),
+    st.sampled_from("ABCD"),
+)
+def test_nino_format_and_compact_round_trip(
+    first: str, second: str, digits: str, suffix: str
+) -> None:
+    from scanners.validators import gb_nino
+
+    number = first + second + digits + suffix
+    assume(first + second not in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+    assert gb_nino.is_valid(number)
+    assert gb_nino.compact(gb_nino.format(number)) == number
+    assert not gb_nino.is_valid(number[:-1] + "E")
+    assert not gb_nino.is_valid("Q" + number[1:])

@@ -8,6 +8,7 @@ findings, not the million clean messages around them.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from claude_compliance.lake.schemas import DLP
 from claude_compliance.lake.writer import write_interval
 from claude_compliance.scan.inputs import read_inputs, stable_id
 from claude_compliance.scan.sources import SOURCES
-from scanners import Engine, Finding, Severity
+from scanners import Engine, Findings, Severity
 
 _WHERE = (
     "key_id",
@@ -142,7 +143,7 @@ def location_at(segments: list[dict[str, Any]] | None, offset: int) -> str | Non
 
 def _masked_names(
     inputs: pa.Table,
-    results: list[list[Finding]],
+    results: Sequence[Findings],
     engine: Engine,
     key_id: str,
     version: str,
