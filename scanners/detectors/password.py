@@ -12,12 +12,20 @@ from scanners.validators import basic_auth
 
 # Words for "password" in key names and chat, in the languages our users write in.
 _WORDS = (
-    r"password|passwort|passwd|passphrase|passcode|pass|pwd|pw|kennwort|contraseña|contrasena|"
+    r"password|passwort|passwd|passphrase|passcode|pass|pwd|pswd|pword|pw|p/w|kennwort|contraseña|"
+    r"contrasena|"
     r"clave|senha|wachtwoord|hasło|haslo|parola|lösenord|losenord|salasana|adgangskode|heslo|"
     r"jelszó|şifre|sifre|mot_de_passe|motdepasse|mot de passe|пароль|パスワード|密码|密碼|비밀번호"
 )
+# The key to a wireless network is its password: "the wifi code is X", "WLAN-Schlüssel: X".
+_WIFI_WORDS = r"wi-?fi[ -]?(?:code|key|pass)|wlan[ -]?(?:code|schlüssel|key)|code wi-?fi|clé wi-?fi"
 # In prose "pass" is a boarding / bus pass far more often than a password.
-_NL_WORDS = _WORDS.replace("|pass|", "|") + r"|pass ?word|mot de passe|wi-?fi password"
+_NL_WORDS = (
+    _WORDS.replace("|pass|", "|") + r"|pass ?word|mot de passe|wi-?fi password|" + _WIFI_WORDS
+)
+_NLW = r"(?:" + _NL_WORDS + r")"
+# A value in prose, without the quotes around it (ASCII, typographic, German, French, CJK).
+_NL_VALUE = r"[\"'`“‘«„「『]?(?P<value>[^\s\"'`”’»“」』]{1,128})"
 _KEY = r"(?P<key>[A-Za-z0-9_.\-]*(?i:" + _WORDS + r")[A-Za-z0-9_.\-]*)"
 # PostgreSQL .pgpass line: hostname:port:database:username:password
 _PGPASS = (
@@ -34,7 +42,25 @@ _ASSIGN_SQ = _ASSIGN + r"'(?P<value>[^'\n]{1,200})'"
 # not start one (markup: `password=<%= x %>`) but may be inside it (`Hn<2>xY7q`).
 _ASSIGN_BARE = _ASSIGN + r"(?P<value>[^\s\"'`,;<>][^\s\"'`,;]{0,199})"
 # XML / HTML-ish config: <password>x</password>
-_XML = r"(?i)<(?P<key>[a-z_:]*(?:password|passwd|pwd))>(?P<value>[^<\n]{1,200})</"
+_XML = r"(?i)<(?P<key>[a-z_:.\-]*(?:password|passwd|pwd))>(?P<value>[^<\n]{1,200})</"
+# .NET appSettings / Spring / log4j: an element whose key or name attribute names a password,
+# with the value in a `value` attribute (<add key="SmtpPassword" value="X"/>, <property
+# name="hibernate.connection.password" value="X"/>) ...
+_XML_TAG = r"<[A-Za-z][\w:.\-]{0,40}[ \t][^<>\n]{0,100}?\b(?i:key|name)[ \t]*=[ \t]*"
+_XML_ATTR_DQ = (
+    _XML_TAG + r"[\"'](?P<key>[^\"'<>\n]{1,128})[\"'][^<>\n]{0,100}?[ \t](?i:value)[ \t]*=[ \t]*"
+    r"\"(?P<value>[^\"\n]{1,200})\""
+)
+_XML_ATTR_SQ = (
+    _XML_TAG + r"[\"'](?P<key>[^\"'<>\n]{1,128})[\"'][^<>\n]{0,100}?[ \t](?i:value)[ \t]*=[ \t]*"
+    r"'(?P<value>[^'\n]{1,200})'"
+)
+# ... or as the element's text (Java properties XML <entry key="db.password">X</entry>,
+# .NET settings <setting name="ProxyPassword"><value>X</value></setting>).
+_XML_TEXT = (
+    _XML_TAG + r"[\"'](?P<key>[^\"'<>\n]{1,128})[\"'][^<>\n/]{0,100}>\s{0,20}(?:<value>\s{0,20})?"
+    r"(?P<value>[^<\s](?:[^<\n]{0,198}[^<\s])?)</"
+)
 # RFC 3986 userinfo: scheme://user:password@host. The password may hold an unescaped `#` or
 # `?` (invalid in a URI, common in pasted connection strings): the `@host` after it decides.
 _URI = (
@@ -61,28 +87,117 @@ _REGISTRY_LOGIN = (
     r"\b(?:docker|podman|helm(?: registry)?|oras|buildah|skopeo|nerdctl)[ \t]+login\b[^\n]{0,120}?"
     r"[ \t](?:-p|--password)[ \t=]+[\"']?(?P<value>[^\s\"'\-][^\s\"']{0,127})"
 )
-# .netrc: machine host login user password secret
-_NETRC = r"\bmachine[ \t]+\S+[ \t]+login[ \t]+\S+[ \t]+password[ \t]+(?P<value>\S{1,128})"
+# .netrc (GNU inetutils / curl manual): "machine HOST" or "default", then login / account /
+# port tokens in any layout (one line or one token per line), then "password SECRET".
+_NETRC = (
+    r"\b(?:machine\s{1,20}\S{1,253}|default)(?:\s{1,20}(?:login|account|port)\s{1,20}\S{1,128}){0,3}"
+    r"\s{1,20}password\s{1,20}(?P<value>\S{1,128})"
+)
+# Space-separated config: fetchmailrc "user 'joe' password 'X'", Cisco IOS "username admin
+# [privilege 15] password [0|7] X" (0 = plaintext type).
+_SPACED_USER = (
+    r"(?i:\b(?:user(?:name)?|login)[ \t]+)[\"']?[^\s\"']{1,64}[\"']?"
+    r"(?:[ \t]+privilege[ \t]+\d{1,2})?[ \t]+(?i:password|passwd|pass)[ \t]+(?:[07][ \t]+)?"
+    r"[\"']?(?P<value>[^\s\"']{1,128})"
+)
+# A config line that is only "password X" (.htaccess-like and INI-without-= files, redis.conf
+# `requirepass` / `masterauth`, keepalived `auth_pass`).
+_SPACED_LINE = (
+    r"(?m)^[ \t]*(?i:password|passwd|pass|pwd|requirepass|masterauth|auth_pass)[ \t]+"
+    r"[\"']?(?P<value>[^\s\"']{1,128})[\"']?[ \t]*$"
+)
 # Chat: "my password is X", "pw is X", "mi contraseña es X", "mein Passwort ist X", ...
 _NATURAL = (
-    r"(?i:\b(?:" + _NL_WORDS + r")"
-    r"(?:[ \t]+(?:for|of|to|on|de|für|pour|para|per|voor)(?:[ \t]+\S{1,40}){1,3})?[ \t]+"
+    r"(?i:\b" + _NLW + r"(?:[ \t]+(?:for|of|to|on|de|del|de la|du|des|für|fürs|zum|zur|pour|para|"
+    r"per|voor)(?:[ \t]+\S{1,40}){1,3})?"
+    # "la contraseña nueva es X", "the password you need is X", "the password's X".
+    r"(?:[ \t]+(?:new|temporary|current|initial|nueva|nuevo|actual|temporal|provisional|"
+    r"nouveau|provisoire|temporaire|neue|aktuelle))?"
+    r"(?:[ \t]+(?:you|we|i|they|he|she)(?:[ \t]+[a-z]{1,12}){1,3})?"
     # Longest phrases first: RE2 takes the first alternative that lets the whole match succeed.
-    r"(?:(?:(?:is|was|has been|have been|will be) (?:changed|set|reset|updated) to|"
-    r"(?:changed|set|reset|updated) to|is now|is still|is|was|will be|should be|"
-    r"está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)(?:[ \t]*[:=])?[ \t]+))"
-    r"[\"'`“‘«„]?(?P<value>[^\s\"'`”’»“]{1,128})"
+    r"(?:[ \t]+(?:(?:is|was|has been|have been|will be) (?:changed|set|reset|updated) to|"
+    r"(?:changed|set|reset|updated) to|is now|is still|ist jetzt|ist nun|est maintenant|"
+    r"est désormais|es ahora|ahora es|lautet jetzt|lautet nun|is|was|will be|should be|"
+    r"está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)|['’]s)(?:[ \t]*[:=])?[ \t]+)" + _NL_VALUE
+)
+# A prepositional phrase, then a colon: "Passwort für das WLAN: X", "contraseña del wifi: X".
+_FOR_COLON = (
+    r"(?i:\b" + _NLW + r"[ \t]+(?:for|of|on|für|fürs|zum|zur|pour|du|des|de|para|del|per|voor)"
+    r"(?:[ \t]+[^\s:：=]{1,40}){1,3}[ \t]*[:：=][ \t]*)" + _NL_VALUE
+)
+# "WLAN-Schlüssel: X", "wifi code = X" (the key patterns only take ASCII key names).
+_WIFI_COLON = r"(?i:\b(?:" + _WIFI_WORDS + r")[ \t]*[:：=][ \t]*)" + _NL_VALUE
+# Sentences that give the password without the word right before it.
+# "your password expired, so I reset it to X" (a password word must be in the 80 characters
+# before: the check looks).
+_CHANGED_IT = (
+    r"(?i:\b(?:reset|changed|change|set|updated|switched|rotated)[ \t]+(?:it|that|this|them)"
+    r"[ \t]+(?:back[ \t]+)?to[ \t]+)" + _NL_VALUE
+)
+# "J'ai changé le mot de passe en X", "Te cambié la contraseña a X", "changed the password to X".
+_CHANGED_TO = (
+    r"(?i:\b(?:changé|modifié|remplacé|réinitialisé|cambié|cambiado|cambiada|restablecido|"
+    r"changed|reset|set|updated)[ \t]+"
+    r"(?:(?:le|la|el|the|my|your|our|mon|ma|ton|ta|votre|mi|tu|su)[ \t]+)?"
+    + _NLW
+    + r"(?:[ \t]+(?:de|del|du|for|of)[ \t]+\S{1,30})?[ \t]+(?:en|à|a|to|por)[ \t]+)"
+    + _NL_VALUE
+)
+# German puts the verb last: "das Passwort habe ich auf X geändert".
+_AUF = (
+    r"(?i:\b"
+    + _NLW
+    + r"\b[^.!?\n]{0,60}?[ \t]auf[ \t]+)"
+    + _NL_VALUE
+    + r"[\"'`”’»“]?(?i:[ \t]+(?:geändert|geaendert|gesetzt|zurückgesetzt|zurueckgesetzt|"
+    r"umgestellt|aktualisiert)\b)"
+)
+# "use password 'X' for the zip file", "mit dem Passwort X", "utilise le mot de passe X".
+_USE = (
+    r"(?i:\b(?:use|using|try|type|enter|with|benutze|benutzen|verwende|nimm|mit|utilise|utilisez|"
+    r"avec|usa|usar|con|prueba)[ \t]+(?:(?:the|this|that|our|my|new|das|dem|den|neue|neuen|le|la|"
+    r"el|ce|nouveau|nueva|este|esta)[ \t]+){0,2}" + _NLW + r"[ \t]+)" + _NL_VALUE
+)
+# "type X when it asks for the password": the value before the word. ("use X when / for the
+# password" names a tool, "use OAuth2 when password login is off": only "use X as" counts.)
+_TYPE_WHEN = (
+    r"(?i:\b(?:type|enter|paste|tape|tapez|entrez|escribe|introduce|gib|tippe)[ \t]+)"
+    + _NL_VALUE
+    + r"[\"'`”’»“]?(?i:[ \t]+(?:when|as|at|if|once|quand|lorsque|cuando|wenn|als)\b"
+    r"[^.!?\n]{0,40}?\b" + _NLW + r")"
+)
+# "use X as the password", "nimm X als Passwort", "utilise X comme mot de passe".
+_USE_AS = (
+    r"(?i:\b(?:use|utilise|utilisez|usa|nimm|verwende)[ \t]+)"
+    + _NL_VALUE
+    + r"[\"'`”’»“]?(?i:[ \t]+(?:as|comme|como|als)[ \t]+(?:(?:the|your|my|a|an|new|le|la|el|ton|"
+    r"tu|das|dein|neues|nuevo|nueva)[ \t]+){0,2}" + _NLW + r")"
+)
+# Password managers: "the shared 1Password entry says X", "the Bitwarden item has X".
+_VAULT_ENTRY = (
+    r"(?i:\b(?:1password|bitwarden|lastpass|keepass(?:xc)?|dashlane|keeper|passbolt|keychain|"
+    r"vault|password manager)\b[^.!?\n]{0,40}?\b(?:entry|item|record|note|login)\b[^.!?\n]{0,20}?"
+    r"\b(?:says|reads|has|shows|is|contains|lists)[ \t]*:?[ \t]+)" + _NL_VALUE
 )
 # German names the password and gives it later in the sentence: "mein Kennwort habe ich
 # vergessen, es lautet X", "das WLAN-Passwort für Gäste lautet X". "lautet" ("reads") only
 # ever introduces the value, so the words between may be anything but a sentence end.
 _LAUTET = (
-    r"(?i:\b(?:" + _NL_WORDS + r")\b[^.!?\n]{0,60}?[ \t,]lautet(?:[ \t]*:)?[ \t]+)"
-    r"[\"'`“‘«„]?(?P<value>[^\s\"'`”’»“]{1,128})"
+    r"(?i:\b"
+    + _NLW
+    + r"\b[^.!?\n]{0,60}?[ \t,]lautet(?:[ \t]+(?:jetzt|nun))?(?:[ \t]*:)?[ \t]+)"
+    + _NL_VALUE
 )
+_CJK_VALUE = r"(?P<value>[A-Za-z0-9!@#$%^&*()_+=\-.?/~\[\]{}<>|\\:;,]{3,128})"
 _CJK = (
-    r"(?:パスワード|密码|密碼|비밀번호)[ \t]*(?:は|是|为|為|:|：|=|는|은)?[ \t]*"
-    r"(?P<value>[A-Za-z0-9!@#$%^&*()_+=\-.?/~\[\]{}<>|\\:;,]{3,128})"
+    r"(?:パスワード|密码|密碼|비밀번호)[ \t]*(?:は|是|为|為|改为|改成|设为|:|：|=|는|은)?[ \t]*"
+    r"[「『“\"']?" + _CJK_VALUE
+)
+# "パスワードをXに変更しました", "비밀번호를 X로 변경했어요": changed to X.
+_CJK_CHANGED = (
+    r"(?:パスワード|密码|密碼|비밀번호)[ \t]*(?:を|は|를|을|는)[ \t]*[「『“\"']?"
+    + _CJK_VALUE
+    + r"[」』”\"']?[ \t]*(?:に|へ|로|으로)[ \t]*(?:変更|設定|再設定|リセット|更新|변경|바꿨|바꾸)"
 )
 # "login is admin / X", "creds: admin:X", "user admin pass X"
 _LOGIN = (
@@ -93,7 +208,8 @@ _LOGIN = (
 )
 
 _KEY_WORDS = frozenset(
-    "password passwort passwd passphrase passcode pass pwd pw kennwort contraseña contrasena "
+    "password passwort passwd passphrase passcode pass pwd pswd pword pw p/w kennwort contraseña "
+    "contrasena "
     "clave senha wachtwoord hasło haslo parola lösenord losenord salasana adgangskode heslo "
     "jelszó şifre sifre mot_de_passe motdepasse пароль パスワード 密码 密碼 비밀번호".split()
 )
@@ -119,7 +235,8 @@ _VALUE_STOPLIST = frozenset(
     compromised leaked safe unsafe complex simple easy hard strong. used needed. mandatory.
     handled configured stored. please thanks thank see below above attached enclosed
     then so because when where who how why ist nicht das die der es el la le les que est
-    pas une un é""".split()
+    pas une un é continue proceed confirm verify unlock access login logon foobared
+    authentication maintenant obligatoire obligatoria obligatorio""".split()
 )
 _HASH = re.compile(
     r"^(?:\$(?:2[abxy]?|argon2(?:id|i|d)?|1|5|6|pbkdf2[\w-]*|scrypt|y|sha1|apr1)\$|"
@@ -157,6 +274,12 @@ def _key_is_password(key: str) -> bool:
     parts = [part.lower() for part in _KEY_SPLIT.split(key.strip("-_.")) if part]
     if not parts:
         return False
+    # "KeyStorePassword", "trust_store_password": the password of a key store.
+    parts = [
+        part
+        for index, part in enumerate(parts)
+        if not (part == "store" and index and parts[index - 1] in ("key", "trust"))
+    ]
     if any(part in _NOT_A_PASSWORD_KEY for part in parts):
         return False
     if any(part in _KEY_WORDS for part in parts):
@@ -206,22 +329,39 @@ def _narrow(candidate: Candidate) -> None:
         candidate.end -= 1
 
 
+# Prose forms: a value must read as a password (length, stoplist, end of clause).
+_NATURAL_FORMS = frozenset(
+    "natural login cjk cjk-changed for-colon wifi-colon changed-it changed-to auf use use-as "
+    "type-when vault-entry lautet".split()
+)
+# Forms where the password word is not right before the value, or where a bare word is as
+# likely prose ("reset it to factory", "with password authentication", "password Manager"):
+# the value must look generated (a digit, a symbol or an inner capital).
+# Digits alone there are counts, codes and sizes ("enter 123456 when ..."), and a spaced
+# "auth_pass 1111" is the sample config's default.
+_STRICT_FORMS = frozenset(
+    "changed-it changed-to use use-as type-when vault-entry spaced-line user-password".split()
+)
+_NARROWED = _NATURAL_FORMS | frozenset(
+    "assign-bare flag mysql netrc registry-login spaced-line user-password".split()
+)
+# Python re on at most CONTEXT_BEFORE (80) characters.
+_PASSWORD_BEFORE = re.compile(r"(?i)(?:" + _NL_WORDS + r")")
+_BARE_TO = re.compile(r"(?i)(?:(?:changed|set|reset|updated)[ \t]+)?\bto[ \t]*[\"'`“‘«„]?$")
+
+
+def _is_generated(value: str) -> bool:
+    """Whether `value` holds a digit, a symbol or an inner capital (not a plain word)."""
+    return not value.isalpha() or any(ch.isupper() for ch in value[1:])
+
+
 def _check(candidate: Candidate) -> float | None:
     name = candidate.pattern.name
-    natural = name in ("natural", "login", "cjk")
-    if name in (
-        "natural",
-        "login",
-        "cjk",
-        "assign-bare",
-        "flag",
-        "mysql",
-        "netrc",
-        "registry-login",
-    ):
+    natural = name in _NATURAL_FORMS
+    if name in _NARROWED:
         _narrow(candidate)
     key = candidate.groups.get("key")
-    if key is not None and name.startswith("assign") and not _key_is_password(key):
+    if key is not None and name.startswith(("assign", "xml")) and not _key_is_password(key):
         return None
     value = candidate.value
     if name == "basic":
@@ -233,6 +373,17 @@ def _check(candidate: Candidate) -> float | None:
             return None
         return candidate.pattern.confidence
     if not _looks_like_password(value, natural=natural):
+        return None
+    if key is not None and key.lower() in ("pass", "passed") and value.isdigit():
+        return None  # test counts: "pass=128 fail=0"
+    strict = name in _STRICT_FORMS
+    if name == "natural":
+        # A bare "to" ("enter your password to continue") is a purpose, not a value.
+        bare_to = _BARE_TO.search(candidate.before(24))
+        strict = bare_to is not None and bare_to.group(0).lower().startswith("to")
+    if strict and (not _is_generated(value) or value.isdigit() or value.startswith(("/", "~"))):
+        return None
+    if name == "changed-it" and not _PASSWORD_BEFORE.search(candidate.before()):
         return None
     if natural and value.isalpha() and not any(ch.isupper() for ch in value[1:]):
         # "my password is sunshine" ends the clause; "password is stored in ..." does not.
@@ -256,17 +407,32 @@ DETECTOR = Detector(
         Pattern(name="assign-sq", regex=_ASSIGN_SQ, confidence=0.85),
         Pattern(name="assign-bare", regex=_ASSIGN_BARE, confidence=0.8),
         Pattern(name="xml", regex=_XML, confidence=0.85),
+        Pattern(name="xml-attr-dq", regex=_XML_ATTR_DQ, confidence=0.85),
+        Pattern(name="xml-attr-sq", regex=_XML_ATTR_SQ, confidence=0.85),
+        Pattern(name="xml-text", regex=_XML_TEXT, confidence=0.85),
         Pattern(name="uri", regex=_URI, confidence=0.9),
         Pattern(name="basic", regex=_BASIC, confidence=0.85),
         Pattern(name="curl", regex=_CURL, confidence=0.85),
         Pattern(name="mysql", regex=_MYSQL, confidence=0.85),
         Pattern(name="flag", regex=_FLAG, confidence=0.8),
         Pattern(name="netrc", regex=_NETRC, confidence=0.85),
+        Pattern(name="user-password", regex=_SPACED_USER, confidence=0.8),
+        Pattern(name="spaced-line", regex=_SPACED_LINE, confidence=0.75),
         Pattern(name="pgpass", regex=_PGPASS, confidence=0.75),
         Pattern(name="registry-login", regex=_REGISTRY_LOGIN, confidence=0.85),
         Pattern(name="natural", regex=_NATURAL, confidence=0.8),
         Pattern(name="lautet", regex=_LAUTET, confidence=0.8),
         Pattern(name="cjk", regex=_CJK, confidence=0.8),
+        Pattern(name="cjk-changed", regex=_CJK_CHANGED, confidence=0.8),
+        Pattern(name="for-colon", regex=_FOR_COLON, confidence=0.8),
+        Pattern(name="changed-it", regex=_CHANGED_IT, confidence=0.7),
+        Pattern(name="changed-to", regex=_CHANGED_TO, confidence=0.8),
+        Pattern(name="auf", regex=_AUF, confidence=0.8),
+        Pattern(name="use", regex=_USE, confidence=0.75),
+        Pattern(name="type-when", regex=_TYPE_WHEN, confidence=0.7),
+        Pattern(name="use-as", regex=_USE_AS, confidence=0.75),
+        Pattern(name="wifi-colon", regex=_WIFI_COLON, confidence=0.8),
+        Pattern(name="vault-entry", regex=_VAULT_ENTRY, confidence=0.75),
         Pattern(name="login", regex=_LOGIN, confidence=0.7),
     ),
     context=("password", "login", "credentials", "sign in", "log in", "account", "ssh", "admin"),
