@@ -38,6 +38,7 @@ Measured (benchmarks/scan_accuracy.py; issue 15):
 
 from __future__ import annotations
 
+import html
 import re
 
 from scanners.detectors.base import Candidate, Detector, Pattern
@@ -134,7 +135,7 @@ _NETRC = (
 # [privilege 15] password [0|7] X" (0 = plaintext type).
 _SPACED_USER = (
     r"(?i:\b(?:user(?:name)?|login)[ \t]+)[\"']?[^\s\"']{1,64}[\"']?"
-    r"(?:[ \t]+privilege[ \t]+\d{1,2})?[ \t]+(?i:password|passwd|pass)[ \t]+(?:[07][ \t]+)?"
+    r"(?:[ \t]+privilege[ \t]+\d{1,2})?[ \t]+(?i:password|passwd)[ \t]+(?:[07][ \t]+)?"
     r"[\"']?(?P<value>[^\s\"']{1,128})"
 )
 # A config line that is only "password X" (.htaccess-like and INI-without-= files, redis.conf
@@ -145,10 +146,13 @@ _SPACED_LINE = (
 )
 # "login is admin / X", "creds: admin:X", "user admin pass X"
 _LOGIN = (
+    # The word ends (\b) and the user name starts with a letter or digit: "/Users/mjr",
+    # "user_guide/x", "user-images.example.com/123" are paths, not "user / password".
     r"(?i:\b(?:login|logon|log(?:ging)? in with|sign(?:ing)? in with|credentials|creds|"
-    r"user ?name|user|account)"
+    r"user ?name|user|account)\b"
     r"(?:[ \t]+(?:for|on|to|of)(?:[ \t]+[^\s:]{1,30}){1,4})?[ \t]*(?:is|are|:|=)?[ \t]*)"
-    r"(?P<user>[A-Za-z0-9_.@\-]{1,64})[ \t]*(?:/|:|\|)[ \t]*(?P<value>[^\s\"'`/|]{3,128})"
+    r"(?P<user>[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63})[ \t]*(?:/|:|\|)[ \t]*"
+    r"(?P<value>[^\s\"'`/|]{3,128})"
 )
 
 _KEY_WORDS = frozenset(
@@ -163,7 +167,8 @@ _NOT_A_PASSWORD_KEY = frozenset(
     "expiration expire reset forgot field label hint prompt regex pattern rule rules strength "
     "age url uri file path type mode enabled required changed history encoder validator "
     "manager input placeholder error message msg text title count attempts last updated "
-    "auth method algorithm algo complexity store vault id ref name".split()
+    "auth method algorithm algo complexity store vault id ref name encryption command "
+    "supports reload".split()
 )
 _VALUE_STOPLIST = frozenset(
     """password passwd pass secret changeme null none nil true false undefined empty
@@ -180,7 +185,8 @@ _VALUE_STOPLIST = frozenset(
     handled configured stored. please thanks thank see below above attached enclosed
     then so because when where who how why ist nicht das die der es el la le les que est
     pas une un é continue proceed confirm verify unlock access login logon foobared
-    authentication maintenant obligatoire obligatoria obligatorio""".split()
+    authentication maintenant obligatoire obligatoria obligatorio off yes no files compat
+    stdin stdout stderr""".split()
 )
 _HASH = re.compile(
     r"^(?:\$(?:2[abxy]?|argon2(?:id|i|d)?|1|5|6|pbkdf2[\w-]*|scrypt|y|sha1|apr1)\$|"
@@ -246,6 +252,19 @@ def _looks_like_password(value: str, *, natural: bool) -> bool:
         return False
     if is_placeholder(value) or is_template(value) or _HASH.search(value):
         return False
+    # HTML-escaped placeholders: "passphrase: &#x3C;string>" is "<string>" (cut at the `;`
+    # by the unquoted form: "&#x3C" is only "<").
+    if "&" in value:
+        unescaped = html.unescape(value)
+        if len(unescaped) < 3 or is_placeholder(unescaped):
+            return False
+    # A directory ("PWD=/home/app", "OLDPWD: /Users/x"), not a password.
+    if _PATH.match(value):
+        return False
+    # "the password is echoed!", "... is expired": a participle, not a value.
+    bare = value.rstrip("!?.")
+    if natural and bare.isalpha() and bare.islower() and bare.endswith("ed"):
+        return False
     if _REFERENCE.search(value) or _CODE_REFERENCE.match(value):
         return False
     if natural and value.isalpha() and value.islower() and len(value) < 5:
@@ -254,6 +273,10 @@ def _looks_like_password(value: str, *, natural: bool) -> bool:
 
 
 _QUERY_PARAMETER = re.compile(r"&[A-Za-z_][\w.\-]*=")
+# A quote escaped in HTML ends a value: printf(&quot;Password is correct.&quot;).
+_ESCAPED_QUOTE = re.compile(r"&(?:quot|apos|#0*3[49]|#x0*2[27]);")
+# Absolute POSIX, home or Windows paths.
+_PATH = re.compile(r"^(?:~?/|[A-Za-z]:\\)[\w.\-]+[/\\]")
 
 
 def _narrow(candidate: Candidate) -> None:
@@ -261,6 +284,9 @@ def _narrow(candidate: Candidate) -> None:
     parameter = _QUERY_PARAMETER.search(candidate.value)
     if parameter:
         candidate.end = candidate.start + parameter.start()
+    escaped = _ESCAPED_QUOTE.search(candidate.value)
+    if escaped:
+        candidate.end = candidate.start + escaped.start()
     closing_tag = candidate.value.find("</")
     if closing_tag > 0:
         candidate.end = candidate.start + closing_tag
@@ -494,5 +520,19 @@ DETECTOR = Detector(
         "Ich habe das Passwort auf 90 Tage Gültigkeit gesetzt",
         "パスワードを変更してください",
         "密码不能为空",
+        # found on real documentation and /etc (Node.js, nettle, pip, socat, nsswitch, PostgreSQL)
+        "Prints: /Users/mjr",
+        "git clone git@github.com:username/node.git",
+        "![image](https://user-images.githubusercontent.com/8822573/80928108-afb03300-8)",
+        "  PWD: '/Users/maciej',",
+        "passwd:         files systemd",
+        "#password_encryption = scram-sha-256",
+        "#ssl_passphrase_command_supports_reload = off",
+        "printf(&quot;Password is incorrect.&quot;);",
+        "<code>{pem: &#x3C;string|buffer>[, passphrase: &#x3C;string>]}</code>",
+        "The password is echoed!",
+        "allow user to pass execution\\_async\\_id",
+        "<var>dst</var> using the password <var>key</var> of length",
+        "`users create --role viewer` (password on stdin)",
     ),
 )

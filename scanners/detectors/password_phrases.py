@@ -39,7 +39,8 @@ _WIFI_WORDS = r"wi-?fi[ -]?(?:code|key|pass)|wlan[ -]?(?:code|schlüssel|key)|co
 NL_WORDS = WORDS.replace("|pass|", "|") + r"|pass ?word|mot de passe|wi-?fi password|" + _WIFI_WORDS
 _NLW = r"(?:" + NL_WORDS + r")"
 # A value in prose, without the quotes around it (ASCII, typographic, German, French, CJK).
-_NL_VALUE = r"[\"'`“‘«„「『]?(?P<value>[^\s\"'`”’»“」』]{1,128})"
+# It may not start with `<`: "using the password <var>key</var>" is markup.
+_NL_VALUE = r"[\"'`“‘«„「『]?(?P<value>[^\s\"'`”’»“」』<][^\s\"'`”’»“」』]{0,127})"
 
 # Chat: "my password is X", "pw is X", "mi contraseña es X", "mein Passwort ist X", ...
 NATURAL = (
