@@ -34,7 +34,10 @@ WORDS = (
     r"jelszó|şifre|sifre|mot_de_passe|motdepasse|mot de passe|пароль|パスワード|密码|密碼|비밀번호"
 )
 # The key to a wireless network is its password: "the wifi code is X", "WLAN-Schlüssel: X".
-_WIFI_WORDS = r"wi-?fi[ -]?(?:code|key|pass)|wlan[ -]?(?:code|schlüssel|key)|code wi-?fi|clé wi-?fi"
+_WIFI_WORDS = (
+    r"wi-?fi[ -]?(?:code|key|pass)|wlan[ -]?(?:code|schlüssel|key)|code wi-?fi|clé wi-?fi|"
+    r"(?:code|key) (?:for|of|to) the wi-?fi|code (?:du|de la) wi-?fi|código (?:del )?wi-?fi"
+)
 # In prose "pass" is a boarding / bus pass far more often than a password.
 NL_WORDS = WORDS.replace("|pass|", "|") + r"|pass ?word|mot de passe|wi-?fi password|" + _WIFI_WORDS
 _NLW = r"(?:" + NL_WORDS + r")"
@@ -53,7 +56,9 @@ NATURAL = (
     # Longest phrases first: RE2 takes the first alternative that lets the whole match succeed.
     r"(?:[ \t]+(?:(?:is|was|has been|have been|will be) (?:changed|set|reset|updated) to|"
     r"(?:changed|set|reset|updated) to|is now|is still|ist jetzt|ist nun|est maintenant|"
-    r"est désormais|es ahora|ahora es|lautet jetzt|lautet nun|is|was|will be|should be|"
+    r"est désormais|es ahora|ahora es|sigue siendo|lautet jetzt|lautet nun|lautet ab sofort|"
+    r"ist ab sofort|used to be|geändert auf|gesetzt auf|zurückgesetzt auf|changé en|changé pour|"
+    r"modifié en|cambiada a|cambiado a|cambió a|is|was|will be|should be|"
     r"está|es|ist|lautet|est|é|è|e|är|on|to|je|er|это)|['’]s)(?:[ \t]*[:=])?[ \t]+)" + _NL_VALUE
 )
 # A prepositional phrase, then a colon: "Passwort für das WLAN: X", "contraseña del wifi: X".
@@ -112,8 +117,9 @@ USE_AS = (
 # Password managers: "the shared 1Password entry says X", "the Bitwarden item has X".
 VAULT_ENTRY = (
     r"(?i:\b(?:1password|bitwarden|lastpass|keepass(?:xc)?|dashlane|keeper|passbolt|keychain|"
-    r"vault|password manager)\b[^.!?\n]{0,40}?\b(?:entry|item|record|note|login)\b[^.!?\n]{0,20}?"
-    r"\b(?:says|reads|has|shows|is|contains|lists)[ \t]*:?[ \t]+)" + _NL_VALUE
+    r"vault|password manager)\b"
+    r"(?:[^.!?\n]{0,40}?\b(?:entry|item|record|note|login)\b[^.!?\n]{0,20}?"
+    r"\b(?:says|reads|has|shows|is|contains|lists)|[ \t]+(?:says|reads))[ \t]*:?[ \t]+)" + _NL_VALUE
 )
 # German names the password and gives it later in the sentence: "mein Kennwort habe ich
 # vergessen, es lautet X", "das WLAN-Passwort für Gäste lautet X". "lautet" ("reads") only
@@ -121,7 +127,7 @@ VAULT_ENTRY = (
 LAUTET = (
     r"(?i:\b"
     + _NLW
-    + r"\b[^.!?\n]{0,60}?[ \t,]lautet(?:[ \t]+(?:jetzt|nun))?(?:[ \t]*:)?[ \t]+)"
+    + r"\b[^.!?\n]{0,60}?[ \t,]lautet(?:[ \t]+(?:jetzt|nun|ab sofort|neu))?(?:[ \t]*:)?[ \t]+)"
     + _NL_VALUE
 )
 _CJK_VALUE = r"(?P<value>[A-Za-z0-9!@#$%^&*()_+=\-.?/~\[\]{}<>|\\:;,]{3,128})"
