@@ -70,9 +70,12 @@ def test_preview_hides_the_value(engine: Engine, detector: Detector, text: str) 
 
 def _example_texts() -> list[str]:
     texts = [t for d in BUILTIN_DETECTORS for t in (*d.true_positives, *d.false_positives)]
-    corpus = Path(__file__).parents[2] / "benchmarks" / "corpus" / "scan_cases.jsonl"
-    if corpus.exists():
-        texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]
+    corpora = Path(__file__).parents[2] / "benchmarks" / "corpus"
+    for name in ("scan_cases.jsonl", "password_cases.jsonl", "heldout_passwords.jsonl"):
+        corpus = corpora / name
+        if corpus.exists():
+            lines = corpus.read_text("utf-8").splitlines()
+            texts += [json.loads(line)["text"] for line in lines]
     return texts
 
 
