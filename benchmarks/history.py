@@ -136,7 +136,14 @@ def main() -> None:
         settings.ensure_dirs()
         settings = dataclasses.replace(settings, activity_lag_s=0.001)
         sim = Simulator(
-            SimConfig(seed=7, users=args.users, days=1, anchor=ANCHOR, rate_limit_per_minute=0)
+            SimConfig(
+                seed=7,
+                users=args.users,
+                days=1,
+                anchor=ANCHOR,
+                rate_limit_per_minute=0,
+                remote_session_rate_limit_per_minute=0,
+            )
         )
         record = runtime.key_store(settings).add(
             sim.keys.compliance, name="bench", scopes=[], organizations=[], actor="benchmark"

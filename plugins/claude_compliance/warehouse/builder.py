@@ -115,10 +115,11 @@ def build_warehouse(settings: Settings) -> DbtResult:
 
     The first build, and any build after the dbt project changed, is a `--full-refresh`.
     """
-    from claude_compliance.warehouse.partitions import plan_build, record_build
+    from claude_compliance.warehouse.partitions import handed_to_dbt, plan_build, record_build
 
     plan = plan_build(settings, project_dir())
-    result = run_dbt(settings, "build", *plan.dbt_args())
+    with handed_to_dbt(settings, plan):
+        result = run_dbt(settings, "build", *plan.dbt_args())
     record_build(settings, plan)
     return result
 

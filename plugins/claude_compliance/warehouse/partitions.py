@@ -4,7 +4,9 @@ Every stage writes the lake by partition (`lake/<zone>/<table>/key=<k>/dt=<d>/`)
 re-run, a late re-sync, a rescan or a quarantine changes that partition's files. So the
 build needs no word from its caller: it lists the lake, compares each partition's file
 signature (names, sizes, modification times) with the one the last successful build read,
-and passes the partitions that differ to dbt (`--vars lake_partitions`). The DAG, `run`,
+and hands the partitions that differ to dbt in `dbt/lake_partitions.tsv` (read by
+`dbt_project/macros/lake_partitions.sql` as the models run; a file rather than `--vars`,
+which would make dbt re-parse the whole project on every build). The DAG, `run`,
 `rescan` and a hand-run `dbt build` all get the same answer for the same lake.
 
 A build starts from scratch (`--full-refresh`) when there is no build file or no record of
@@ -14,6 +16,7 @@ record is written only after dbt succeeded, so a failed build's partitions are r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,6 +31,7 @@ from claude_compliance.lake.schemas import DLP, RAW
 from claude_compliance.settings import Settings
 
 RECORD_NAME = "build_partitions.json"
+LIST_NAME = "lake_partitions.tsv"
 RECORD_VERSION = 1
 SCHEMA_KEY = "_schema"  # the empty schema files that keep dbt's globs matching
 
@@ -47,11 +51,28 @@ class BuildPlan:
     reason: str
 
     def dbt_args(self) -> list[str]:
-        """The arguments of `dbt build` that carry this plan."""
-        if self.full_refresh:
-            return ["--full-refresh"]
-        pairs = [[p.key, p.dt] for p in self.partitions]
-        return ["--vars", json.dumps({"lake_partitions": pairs})]
+        """The arguments of `dbt build` that carry this plan (with `handed_to_dbt`)."""
+        return ["--full-refresh"] if self.full_refresh else []
+
+    def as_list(self) -> str:
+        return "key\tdt\n" + "".join(f"{p.key}\t{p.dt}\n" for p in self.partitions)
+
+
+@contextlib.contextmanager
+def handed_to_dbt(settings: Settings, plan: BuildPlan) -> Iterator[None]:
+    """The plan's partition list where the dbt models read it, for the life of one build."""
+    path = settings.home / "dbt" / LIST_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    if not plan.full_refresh:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(plan.as_list())
+        os.replace(tmp, path)
+    try:
+        yield
+    finally:
+        # Never left behind: a hand-run `dbt build` later must read the whole lake.
+        path.unlink(missing_ok=True)
 
 
 def record_path(settings: Settings) -> Path:
