@@ -151,3 +151,63 @@ def test_findings_carry_the_triage_and_suppressions_the_dashboard_shows(
     dashboard = {ids[m["rid"]]: (m["status"] or "open", m["suppression_id"]) for m in marks}
     warehouse = {f: (s[0], s[4]) for f, s in found.items() if s[0] != "open" or s[3]}
     assert dashboard == warehouse
+
+
+def test_a_second_state_export_reuses_the_mechanism(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More columns of the same mart, and a whole mart filled from state (issue 17's shape)."""
+    from claude_compliance.warehouse import state_export
+
+    craft_build(settings)
+    with duckdb.connect(str(settings.build_db_path)) as con:
+        con.execute("alter table main.findings add column remediation_status varchar")
+        con.execute("create table main.remediations (request_id bigint not null, status varchar)")
+
+    def remediation_columns(_s: Settings, cursor: duckdb.DuckDBPyConnection, rel: str) -> str:
+        cursor.register("req", pa.table({"finding_id": ["f2"], "status": ["approved"]}))
+        return "select finding_id, status as remediation_status from req"
+
+    def remediation_rows(_s: Settings, cursor: duckdb.DuckDBPyConnection, rel: str) -> str:
+        cursor.register("rows", pa.table({"request_id": [7, 8], "status": ["approved", "done"]}))
+        return "select request_id, status from rows"
+
+    monkeypatch.setattr(
+        state_export,
+        "EXPORTS",
+        (
+            state_export.TRIAGE,
+            state_export.StateExport(
+                "findings",
+                "finding_id",
+                ("remediation_status",),
+                remediation_columns,
+                {"remediation_status": "'none'"},
+            ),
+            state_export.StateExport(
+                "remediations", None, ("request_id", "status"), remediation_rows
+            ),
+        ),
+    )
+    store = TriageStore(runtime.state_engine(settings))
+    store.set_status([FindingRef("f2", FP[1], "email", "user_1")], "acknowledged", actor="ann")
+    publish(settings)
+    with duckdb.connect(str(settings.published_db_path), read_only=True) as con:
+        findings = dict(
+            con.execute(
+                "select finding_id, (triage_status, remediation_status) from findings"
+            ).fetchall()
+        )
+        requests = con.execute("select * from remediations order by 1").fetchall()
+    assert findings["f2"] == ("acknowledged", "approved")
+    assert findings["f1"] == ("open", "none")
+    assert requests == [(7, "approved"), (8, "done")]
+
+    # A state column the mart's contract does not declare is refused, not dropped.
+    monkeypatch.setattr(
+        state_export,
+        "EXPORTS",
+        (state_export.StateExport("users", "user_id", ("nope",), remediation_columns),),
+    )
+    with pytest.raises(ValueError, match="no column nope"):
+        publish(settings)

@@ -83,11 +83,11 @@ def copy_public_marts(settings: Settings, source: Path, target: Path) -> list[st
                 ).fetchall()
             ]
             relation = f'build.{PUBLIC_SCHEMA}."{name}"'
-            export = exports.get(name)
-            if export is None:
+            filled_by = exports.get(name)
+            if filled_by is None:
                 select = f"select * from {relation}"  # noqa: S608 - names from the catalog
             else:
-                select = select_with_state(settings, con, export, relation, columns)
+                select = select_with_state(settings, con, filled_by, relation, columns)
             con.execute(f'insert into "{name}" {select}')
         con.execute("detach build")
         con.execute("checkpoint")

@@ -9,8 +9,9 @@ columns it fills (declared in the mart's dbt contract, null in build.duckdb) and
 that, given a DuckDB cursor over the build file's mart, registers what it read from the state
 DB and returns SQL selecting the key and those columns (one row per key, only keys that
 differ from the defaults). Rows it does not return get the `defaults`. A second export adds
-one `StateExport` to `EXPORTS`; with `key=None` it fills a whole state-only mart instead
-(its SQL returns every row, and the build's rows, if any, are ignored).
+one `StateExport` to `EXPORTS`: more columns of the same mart (each export its own join), or
+of another mart; with `key=None` it fills a whole state-only mart (the dbt model declares
+the contract and selects no row; the export's SQL returns every row).
 """
 
 from __future__ import annotations
@@ -78,49 +79,56 @@ TRIAGE = StateExport(
 EXPORTS: tuple[StateExport, ...] = (TRIAGE,)
 
 
-def exports_by_mart(exports: tuple[StateExport, ...] = EXPORTS) -> dict[str, StateExport]:
-    by_mart: dict[str, StateExport] = {}
-    for export in exports:
-        if export.mart in by_mart:
-            raise ValueError(f"two state exports fill the mart {export.mart}")
-        by_mart[export.mart] = export
+def exports_by_mart(
+    exports: tuple[StateExport, ...] | None = None,
+) -> dict[str, list[StateExport]]:
+    """The exports of each mart, in order; a whole-mart export (`key=None`) stands alone."""
+    by_mart: dict[str, list[StateExport]] = {}
+    for export in EXPORTS if exports is None else exports:
+        by_mart.setdefault(export.mart, []).append(export)
+    for mart, found in by_mart.items():
+        if len(found) > 1 and any(e.key is None for e in found):
+            raise ValueError(f"the mart {mart} has a whole-mart state export and others")
+        filled = [c for e in found for c in e.columns]
+        if len(filled) != len(set(filled)):
+            raise ValueError(f"two state exports fill the same column of {mart}")
     return by_mart
 
 
 def select_with_state(
     settings: Settings,
     cursor: duckdb.DuckDBPyConnection,
-    export: StateExport,
+    exports: list[StateExport],
     relation: str,
     columns: list[str],
 ) -> str:
-    """SQL selecting `columns` of `relation` with the export's columns filled from state."""
-    missing = [c for c in export.columns if c not in columns]
-    if missing:
-        raise ValueError(
-            f"state export for {export.mart}: the mart has no column {', '.join(missing)} "
-            "(declare it in the mart's contract)"
-        )
-    state = export.query(settings, cursor, relation)
-    if export.key is None:
+    """SQL selecting `columns` of `relation` with the exports' columns filled from state."""
+    for export in exports:
+        missing = [c for c in export.columns if c not in columns]
+        if missing:
+            raise ValueError(
+                f"state export for {export.mart}: the mart has no column {', '.join(missing)} "
+                "(declare it in the mart's contract)"
+            )
+    if exports[0].key is None:
+        state = exports[0].query(settings, cursor, relation)
         if state is None:
             return f"select {', '.join(columns)} from {relation} where false"  # noqa: S608 - identifiers from the catalog
         return f"select {', '.join(columns)} from ({state})"  # noqa: S608
-    selected = []
-    for column in columns:
-        if column not in export.columns:
-            selected.append(f"m.{column}")
-            continue
-        default = export.defaults.get(column, "null")
-        if state is None:
-            selected.append(f"{default} as {column}")
-        else:
-            selected.append(
-                f"case when s.{export.key} is null then {default} else s.{column} end as {column}"
+    filled: dict[str, str] = {}
+    joins = []
+    for n, export in enumerate(exports):
+        state = export.query(settings, cursor, relation)
+        alias = f"s{n}"
+        if state is not None:
+            joins.append(f"left join ({state}) {alias} on {alias}.{export.key} = m.{export.key}")
+        for column in export.columns:
+            default = export.defaults.get(column, "null")
+            filled[column] = (
+                f"{default} as {column}"
+                if state is None
+                else f"case when {alias}.{export.key} is null then {default} "
+                f"else {alias}.{column} end as {column}"
             )
-    if state is None:
-        return f"select {', '.join(selected)} from {relation} m"  # noqa: S608
-    return (
-        f"select {', '.join(selected)} from {relation} m "  # noqa: S608
-        f"left join ({state}) s on s.{export.key} = m.{export.key}"
-    )
+    selected = [filled.get(column, f"m.{column}") for column in columns]
+    return f"select {', '.join(selected)} from {relation} m {' '.join(joins)}"  # noqa: S608
