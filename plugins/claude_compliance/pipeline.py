@@ -31,7 +31,7 @@ from claude_compliance.lake.writer import SCHEMA_PARTITION, intervals_written
 from claude_compliance.scan.step import ScanResult, scan_interval
 from claude_compliance.settings import Settings
 from claude_compliance.sync.extract import SyncOptions, TableReport, extract_interval
-from claude_compliance.warehouse.builder import DbtResult, publish_docs, run_dbt
+from claude_compliance.warehouse.builder import DbtResult, build_warehouse, publish_docs
 from claude_compliance.warehouse.publish import publish as publish_warehouse
 
 log = logging.getLogger(__name__)
@@ -293,7 +293,7 @@ def build(
     (`repair_lake`: a bad file is quarantined and re-synced, or the build fails naming it)."""
     with home_writer(settings, "dbt build", report):
         repair_lake(settings, report, resync)
-        return run_dbt(settings, "build")
+        return build_warehouse(settings)
 
 
 def publish(settings: Settings) -> Path:

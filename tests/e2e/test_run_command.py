@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -117,6 +118,41 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
     published = all_text_in_database(db)
     leaked = sorted({e["value"] for e in truth if e["value"] in published})
     assert leaked == []
+
+    # Portable: only public marts, no path of this machine in their SQL or data, and a copy
+    # elsewhere reads every table with the home (and its lake) gone.
+    assert_portable(db, home)
+
+
+def assert_portable(db: Path, home: Path) -> None:
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = con.execute("select schema_name, table_name, sql from duckdb_tables()").fetchall()
+        views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
+        counts = {
+            t: con.execute(f'select count(*) from "{t}"').fetchall()[0][0] for _, t, _ in tables
+        }
+    assert views == []
+    assert {s for s, _, _ in tables} == {"main"}
+    assert not [t for _, t, _ in tables if t.startswith(("stg_", "int_"))]
+    assert {"findings", "scanned_inputs", "chats", "users", "sessions", "activities"} <= set(counts)
+    assert all(str(home) not in sql for _, _, sql in tables)
+    assert str(home) not in all_text_in_database(db)
+    elsewhere = home.parent / "laptop"
+    elsewhere.mkdir()
+    copy = elsewhere / "compliance.duckdb"
+    shutil.copyfile(db, copy)
+    moved = home.parent / "home-moved-away"
+    home.rename(moved)
+    try:
+        with duckdb.connect(str(copy), read_only=True) as con:
+            again = {t: con.execute(f'select count(*) from "{t}"').fetchall()[0][0] for t in counts}
+            triage = con.execute(
+                "select distinct triage_status, is_suppressed from findings"
+            ).fetchall()
+    finally:
+        moved.rename(home)
+    assert again == counts
+    assert counts["findings"] > 0 and triage == [("open", False)]
 
 
 def _truth(sim) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]

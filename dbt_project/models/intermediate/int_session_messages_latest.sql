@@ -1,9 +1,21 @@
 -- One row per session message: the latest sync of it (re-runs and backfills deduplicated).
+-- Incremental: only the messages synced in a changed lake partition are recomputed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_latest',
+    unique_key='message_id',
+) }}
+
 with
 
 source as (
 
     select * from {{ ref('stg_compliance_api__session_messages') }}
+    {% if is_incremental() -%}
+    where message_id in (
+        {{ changed_ids('message_id', ref('stg_compliance_api__session_messages')) }}
+    )
+    {%- endif %}
 
 ),
 

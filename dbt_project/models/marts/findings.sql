@@ -43,7 +43,14 @@ final as (
         findings.confidence,
         findings.ruleset_version,
         findings.scanned_at,
-        findings.location
+        findings.location,
+        -- Filled by publish from the state DB (warehouse/state_export.py), so the published
+        -- file shows the triage the dashboard shows as of that publish; null in build.duckdb.
+        cast(null as varchar) as triage_status,
+        cast(null as varchar) as triage_decided_by,
+        cast(null as timestamp with time zone) as triage_decided_at,
+        cast(null as boolean) as is_suppressed,
+        cast(null as bigint) as suppression_id
 
     from findings
     left join organizations

@@ -1,8 +1,23 @@
+-- Incremental: copies the inputs whose latest scan this build rewrote; the post-hook drops
+-- the inputs that no longer have a scan at all.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='input_id',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where input_id not in "
+        ~ "(select input_id from {{ ref('int_scanned_inputs_latest') }}){% endif %}",
+    ],
+) }}
+
 with
 
 scanned_inputs as (
 
     select * from {{ ref('int_scanned_inputs_latest') }}
+    {% if is_incremental() -%}
+    where dbt_invocation_id = '{{ invocation_id }}'
+    {%- endif %}
 
 ),
 

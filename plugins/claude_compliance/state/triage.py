@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
@@ -136,6 +137,47 @@ class TriageTables:
     def has_suppressions(self) -> bool:
         return bool(
             self.suppressed_fingerprints.num_rows or self.suppressed_detector_users.num_rows
+        )
+
+    def register(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Make the three tables queryable on `cursor` as `triage`, `sup_fp` and `sup_du`."""
+        cursor.register("triage", self.triage)
+        cursor.register("sup_fp", self.suppressed_fingerprints)
+        cursor.register("sup_du", self.suppressed_detector_users)
+
+    def marks_sql(self, key: str, findings: str = "findings") -> str | None:
+        """SQL over `findings` (alias `f`) for the rows with a decision or a suppression.
+
+        Selects `key` (e.g. `f.rowid as rid`), then `status`, `suppression_id`, `decided_by`,
+        `decided_at`; the oldest active rule wins. None when nothing is marked. The one place
+        suppression rules are matched to findings: the dashboard's marks and the published
+        warehouse's triage columns both come from it. Needs `register(cursor)` first.
+        """
+        joins, marked = [], []
+        status, decided_by, decided_at = "null::varchar", "null::varchar", "null::timestamptz"
+        terms: list[str] = []
+        if self.triage.num_rows:
+            joins.append("left join triage t on t.finding_id = f.finding_id")
+            status, decided_by, decided_at = "t.status", "t.actor", "t.updated_at"
+            marked.append("t.status is not null")
+        if self.suppressed_fingerprints.num_rows:
+            joins.append("left join sup_fp on sup_fp.fingerprint = f.fingerprint")
+            terms.append("sup_fp.suppression_id")
+        if self.suppressed_detector_users.num_rows:
+            joins.append(
+                "left join sup_du on sup_du.detector = f.detector and sup_du.user_id = f.user_id"
+            )
+            terms.append("sup_du.suppression_id")
+        if not joins:
+            return None
+        suppression = "null::bigint"
+        if terms:
+            suppression = terms[0] if len(terms) == 1 else f"coalesce({', '.join(terms)})"
+            marked.append(f"{suppression} is not null")
+        return (
+            f"select {key}, {status} as status, {suppression} as suppression_id, "  # noqa: S608 - constant fragments
+            f"{decided_by} as decided_by, {decided_at} as decided_at "
+            f"from {findings} f {' '.join(joins)} where {' or '.join(marked)}"
         )
 
 

@@ -110,6 +110,20 @@ def run_dbt(settings: Settings, *command: str) -> DbtResult:
     return DbtResult(command=" ".join(command), nodes=nodes, failures=failures)
 
 
+def build_warehouse(settings: Settings) -> DbtResult:
+    """`dbt build` of what changed in the lake since the last build (`partitions`).
+
+    The first build, and any build after the dbt project changed, is a `--full-refresh`.
+    """
+    from claude_compliance.warehouse.partitions import handed_to_dbt, plan_build, record_build
+
+    plan = plan_build(settings, project_dir())
+    with handed_to_dbt(settings, plan):
+        result = run_dbt(settings, "build", *plan.dbt_args())
+    record_build(settings, plan)
+    return result
+
+
 def publish_docs(settings: Settings) -> Path:
     """The dbt docs site (one static HTML file) beside the published warehouse.
 

@@ -257,40 +257,18 @@ def build_marks(cursor: duckdb.DuckDBPyConnection, tables: TriageTables) -> pa.T
     that once per published version and state change, then joining every page on an integer
     row id, keeps the explorer fast at a million findings.
     """
-    joins, marked = [], []
-    status, terms = "null::varchar", []
-    if tables.triage.num_rows:
-        joins.append("left join triage t on t.finding_id = f.finding_id")
-        status = "t.status"
-        marked.append("t.status is not null")
-    if tables.suppressed_fingerprints.num_rows:
-        joins.append("left join sup_fp on sup_fp.fingerprint = f.fingerprint")
-        terms.append("sup_fp.suppression_id")
-    if tables.suppressed_detector_users.num_rows:
-        joins.append(
-            "left join sup_du on sup_du.detector = f.detector and sup_du.user_id = f.user_id"
-        )
-        terms.append("sup_du.suppression_id")
-    if not joins:
+    marks = tables.marks_sql("f.rowid as rid")
+    if marks is None:
         return MARKS_SCHEMA.empty_table()
-    suppression = terms[0] if len(terms) == 1 else f"coalesce({', '.join(terms)})"
-    if terms:
-        marked.append(f"{suppression} is not null")
-    else:
-        suppression = "null::bigint"
     register_tables(cursor, tables)
-    sql = (
-        f"select f.rowid as rid, {status} as status, {suppression} as suppression_id "  # noqa: S608 - constant fragments
-        f"from findings f {' '.join(joins)} where {' or '.join(marked)}"
-    )
-    table: pa.Table = cursor.sql(sql).to_arrow_table()
+    table: pa.Table = cursor.sql(
+        f"select rid, status, suppression_id from ({marks})"  # noqa: S608 - constant fragments
+    ).to_arrow_table()
     return table.cast(MARKS_SCHEMA)
 
 
 def register_tables(cursor: duckdb.DuckDBPyConnection, tables: TriageTables) -> None:
-    cursor.register("triage", tables.triage)
-    cursor.register("sup_fp", tables.suppressed_fingerprints)
-    cursor.register("sup_du", tables.suppressed_detector_users)
+    tables.register(cursor)
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'activities') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -23,7 +24,10 @@ renamed as (
         claude_file_id as file_id,
         claude_project_document_id as project_document_id,
         request_id,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

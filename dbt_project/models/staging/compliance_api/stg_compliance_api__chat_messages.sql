@@ -4,6 +4,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'chat_messages') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -17,7 +18,10 @@ renamed as (
         created_at,
         length(text) as text_chars,
         len(file_ids) as file_count,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'group_members') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -13,7 +14,10 @@ renamed as (
         user_id,
         key_id,
         email as user_email,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'groups') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -15,7 +16,10 @@ renamed as (
         source_type,
         created_at,
         updated_at,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'own_requests') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -11,7 +12,10 @@ renamed as (
     select
         request_id,
         key_id,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

@@ -4,6 +4,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'project_attachments') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -21,7 +22,10 @@ renamed as (
         md5,
         created_at,
         skipped_reason,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

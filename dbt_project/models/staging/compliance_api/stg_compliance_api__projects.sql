@@ -5,6 +5,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'projects') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -21,7 +22,10 @@ renamed as (
         updated_at,
         deleted_at,
         deleted_at is not null as is_deleted,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'reconciliation') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -16,7 +17,10 @@ renamed as (
         referenced_kind,
         referenced_id,
         status,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

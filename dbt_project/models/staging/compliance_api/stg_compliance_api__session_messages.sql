@@ -4,6 +4,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'session_messages') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -21,7 +22,10 @@ renamed as (
         provenance_reason,
         coalesce(is_content_unavailable, false) as is_content_unavailable,
         length(text) as text_chars,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

@@ -4,6 +4,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'sessions') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -26,7 +27,10 @@ renamed as (
         updated_at,
         coalesce(is_truncated, false) as is_truncated,
         tombstone,
-        synced_at
+        synced_at,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

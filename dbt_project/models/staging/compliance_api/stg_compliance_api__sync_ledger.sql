@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('compliance_api', 'sync_ledger') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -22,7 +23,10 @@ renamed as (
         last_request_id,
         started_at,
         finished_at,
-        detail
+        detail,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

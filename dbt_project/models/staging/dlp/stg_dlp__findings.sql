@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('dlp', 'findings') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -30,7 +31,10 @@ renamed as (
         confidence,
         ruleset_version,
         scanned_at,
-        location
+        location,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 

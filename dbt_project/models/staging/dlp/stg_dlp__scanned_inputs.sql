@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('dlp', 'scanned_inputs') }}
+    where {{ lake_partitions_filter() }}
 
 ),
 
@@ -27,7 +28,10 @@ renamed as (
         ruleset_version,
         scanned_at,
         detected_format,
-        extractor
+        extractor,
+        -- the lake partition the row was read from: incremental builds replace by it
+        source.key as lake_key,
+        source.dt as lake_dt
 
     from source
 
