@@ -20,6 +20,7 @@ from claude_compliance.console import Progress, configure_logging
 from claude_compliance.errors import CommandError
 from claude_compliance.keys import commands as key_commands
 from claude_compliance.keys.commands import register_key
+from claude_compliance.remediation import commands as remediation_commands
 from claude_compliance.reports import commands as report_commands
 from claude_compliance.settings import Settings
 from claude_compliance.state import commands as user_commands
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     web_commands.add_parser_to(commands)
     user_commands.add_parser_to(commands)
     report_commands.add_parser_to(commands)
+    remediation_commands.add_parser_to(commands)
 
     run = commands.add_parser("run", help="extract → scan → dbt build → publish for [start, end)")
     _add_range(run)

@@ -38,6 +38,9 @@ class Settings:
     warehouse_group_readable: bool = False
     trusted_proxies: tuple[str, ...] = ()
     lock_timeout_s: float = 300.0
+    remediation_single_approver: bool = False
+    """Relax the two-person rule: the requester may approve their own removal request.
+    For a team of one; every approval still lands in the audit log with its approver."""
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -107,6 +110,9 @@ class Settings:
             warehouse_group_readable=_boolean(env, "CLAUDE_COMPLIANCE_WAREHOUSE_GROUP_READ"),
             trusted_proxies=_networks(env, "CLAUDE_COMPLIANCE_TRUSTED_PROXIES"),
             lock_timeout_s=_non_negative_float(env, "CLAUDE_COMPLIANCE_LOCK_TIMEOUT_S", 300.0),
+            remediation_single_approver=_boolean(
+                env, "CLAUDE_COMPLIANCE_REMEDIATION_SINGLE_APPROVER"
+            ),
         )
 
     @classmethod

@@ -290,10 +290,15 @@ def test_the_delete_scope_is_learned_stored_and_deletes_nothing(settings: Settin
         settings, sim.keys.compliance, name="reader", actor="t", transport=sim.transport()
     ).record
     deleter = service.register(
-        settings, sim.keys.remediation, name="remover", actor="t", transport=sim.transport()
+        settings,
+        sim.keys.remediation,
+        name="remover",
+        actor="t",
+        transport=sim.transport(),
+        replaces=plain.key_id,
     ).record
     assert "delete_user_data" not in plain.scopes
-    assert set(deleter.scopes) == {"user_data", "delete_user_data"}
+    assert set(deleter.scopes) == {"activities", "org_data", "user_data", "delete_user_data"}
     assert len(sim.data.chats) == chats_before
     probes = [r for r in sim.requests if r.method == "DELETE"]
     assert [r.status for r in probes] == [403, 404]

@@ -47,7 +47,7 @@ class SimKeys:
     claude_api: str
     unknown: str
     remediation: str
-    """Reads user data and holds ``delete:compliance_user_data``: the one key that may delete."""
+    """Every read scope plus ``delete:compliance_user_data``: the one key that may delete."""
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -149,5 +149,5 @@ def standard_keys(ring: KeyRing) -> SimKeys:
         claude_api=ring.unregistered("sk-ant-api03-"),
         unknown=ring.unregistered(COMPLIANCE_PREFIX),
         # added last, so the keys above keep the plaintexts earlier seeds gave them
-        remediation=ring.add((READ_USER_DATA, DELETE_USER_DATA), name="Remediation Key"),
+        remediation=ring.add((*ALL_READ_SCOPES, DELETE_USER_DATA), name="Remediation Key"),
     )
