@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from claude_compliance import runtime
 from claude_compliance.keys import service as keys
-from claude_compliance.pipeline import run_range
+from claude_compliance.pipeline import build, publish, run_range
 from claude_compliance.remediation import service
 from claude_compliance.remediation.store import ObjectKind, RemediationError, Status
 from claude_compliance.settings import Settings
@@ -162,6 +162,30 @@ def test_request_approve_execute_resync_confirm(world: World) -> None:
         "remediation_confirmed",
     ]
     assert [e.actor for e in reversed(events)][:2] == ["ann", "bob"]
+
+    # the published mart reports it for BI (the build exports the state table first)
+    build(w.settings)
+    publish(w.settings)
+    mart = _findings(
+        w.settings,
+        "select request_id, status, requested_by, approver, finding_count, api_status, "
+        "api_request_id, outcome, confirmed_at is not null, hours_to_confirmation >= 0 "
+        "from remediations",
+    )
+    assert mart == [
+        (
+            record.request_id,
+            "confirmed",
+            "ann",
+            "bob",
+            len(in_chat),
+            200,
+            done.api_request_id,
+            "deleted",
+            True,
+            True,
+        )
+    ]
 
     # a new request for the removed object is refused
     with pytest.raises(RemediationError, match="already removed"):
