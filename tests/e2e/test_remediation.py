@@ -151,6 +151,20 @@ def test_request_approve_execute_resync_confirm(world: World) -> None:
     assert _findings(w.settings, "select count(*) from chats where chat_id = ?", [chat_id]) == [
         (1,)
     ]
+    lake = w.settings.home / "lake" / "raw"
+    with duckdb.connect() as con:
+        tombstones = con.execute(
+            f"select distinct tombstone from read_parquet('{lake}/chats/*/*/*.parquet', "
+            "hive_partitioning = true, union_by_name = true) where chat_id = ?",
+            [chat_id],
+        ).fetchall()
+        kept_messages = con.execute(
+            f"select count(*) from read_parquet('{lake}/chat_messages/*/*/*.parquet', "
+            "hive_partitioning = true, union_by_name = true) where chat_id = ?",
+            [chat_id],
+        ).fetchall()
+    assert tombstones == [("hard_deleted",)]
+    assert kept_messages[0][0] == len(chat.message_ids)
 
     # the audit log holds every step
     events, _ = AuditLog(runtime.state_engine(w.settings)).recent(target=record.request_id)
@@ -277,3 +291,38 @@ def test_a_file_finding_deletes_only_the_file_and_sessions_are_refused(world: Wo
     if sessions:
         with pytest.raises(RemediationError, match="no DELETE for sessions"):
             service.plan(w.settings, sessions[0][0])
+
+
+def test_the_cli_requests_lists_approves_and_executes(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claude_compliance.cli import main
+    from claude_compliance.simulator import serve
+
+    w = world
+    finding_id, chat_id = _chat_finding(w)
+    assert main(["remediate", "request", finding_id, "--as", "ann", "--dry-run"]) == 0
+    assert "dry run, nothing stored" in capsys.readouterr().out
+    assert service.requests(w.settings) == []
+    assert main(["remediate", "request", finding_id, "--as", "ann", "--note", "ssn"]) == 0
+    out = capsys.readouterr().out
+    request_id = out.split()[0]
+    assert request_id.startswith("rem_") and f"chat {chat_id}" in out
+    assert w.deleter in out  # which key could execute it
+    assert main(["remediate", "approve", request_id, "--as", "ann"]) == 1
+    assert "needs an admin" in capsys.readouterr().err
+    assert main(["remediate", "approve", request_id, "--as", "cat"]) == 0
+    capsys.readouterr()
+    assert main(["remediate", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["request_id"], r["status"], r["decided_by"]) for r in listed] == [
+        (request_id, "approved", "cat")
+    ]
+    with serve(w.sim, host="127.0.0.1", port=0) as server:
+        monkeypatch.setenv("CLAUDE_COMPLIANCE_API_URL", server.url)
+        assert main(["remediate", "execute"]) == 0
+    out = capsys.readouterr().out
+    assert f"{request_id} executed: deleted (API 200" in out
+    assert chat_id not in w.sim.data.chats_by_id
+    for plaintext in w.sim.keys.as_dict().values():
+        assert plaintext not in out
