@@ -285,12 +285,32 @@ def test_a_file_finding_deletes_only_the_file_and_sessions_are_refused(world: Wo
     executed = service.execute(w.settings, actor="t", transport=w.transport)
     assert [r.outcome for r in executed] == ["deleted"]
     assert file_id not in w.sim.data.files and chat_id in w.sim.data.chats_by_id
+    # a project with a chat attached: the API's 409 is reported on the request
+    project_rows = _findings(
+        w.settings,
+        "select finding_id, project_id from findings where source like 'project_%' "
+        "order by finding_id",
+    )
+    project_finding, project_id = project_rows[0]
+    planned = service.plan(w.settings, project_finding, scope="project")
+    assert (planned.draft.object_kind, planned.draft.object_id) == (ObjectKind.PROJECT, project_id)
+    project_request = service.request(w.settings, project_finding, actor="ann", scope="project")
+    service.approve(w.settings, project_request.request_id, actor="bob")
+    # since the sync, a user moved a chat into the project
+    index = next(i for i, c in enumerate(w.sim.data.chats) if c.project_id is None)
+    w.sim.data.chats[index] = dataclasses.replace(w.sim.data.chats[index], project_id=project_id)
+    w.sim.data.reindex()
+    failed = service.execute(w.settings, actor="t", transport=w.transport)
+    assert [(r.status, r.api_status) for r in failed] == [(Status.FAILED, 409)]
+    assert "chats attached" in (failed[0].error or "")
+    assert failed[0].api_request_id and failed[0].api_request_id.startswith("req_")
+    assert project_id in w.sim.data.projects_by_id
     sessions = _findings(
         w.settings, "select finding_id from findings where source = 'session_message' limit 1"
     )
-    if sessions:
-        with pytest.raises(RemediationError, match="no DELETE for sessions"):
-            service.plan(w.settings, sessions[0][0])
+    assert sessions, "the simulated organization has session findings"
+    with pytest.raises(RemediationError, match="no DELETE for sessions"):
+        service.plan(w.settings, sessions[0][0])
 
 
 def test_the_cli_requests_lists_approves_and_executes(
