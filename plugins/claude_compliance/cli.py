@@ -87,6 +87,7 @@ def _scan_parser() -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     from claude_compliance.keys import commands as key_commands
+    from claude_compliance.remediation import commands as remediation_commands
     from claude_compliance.reports import commands as report_commands
     from claude_compliance.state import commands as user_commands
     from claude_compliance.web import commands as web_commands
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     web_commands.add_parser_to(commands)
     user_commands.add_parser_to(commands)
     report_commands.add_parser_to(commands)
+    remediation_commands.add_parser_to(commands)
 
     run = commands.add_parser("run", help="extract → scan → dbt build → publish for [start, end)")
     _add_range(run)

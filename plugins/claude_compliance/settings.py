@@ -44,6 +44,9 @@ class Settings:
     # The organization's country (ISO 3166 alpha-2): how phone numbers in national format
     # are read when the text does not say (scanners.load_engine's `region`).
     default_region: str = "US"
+    remediation_single_approver: bool = False
+    """Relax the two-person rule: the requester may approve their own removal request.
+    For a team of one; every approval still lands in the audit log with its approver."""
 
     @property
     def lake_dir(self) -> LakeDir:
@@ -119,6 +122,9 @@ class Settings:
             trusted_proxies=_networks(env, "CLAUDE_COMPLIANCE_TRUSTED_PROXIES"),
             lock_timeout_s=_non_negative_float(env, "CLAUDE_COMPLIANCE_LOCK_TIMEOUT_S", 300.0),
             default_region=_region(env, "CLAUDE_COMPLIANCE_DEFAULT_REGION"),
+            remediation_single_approver=_boolean(
+                env, "CLAUDE_COMPLIANCE_REMEDIATION_SINGLE_APPROVER"
+            ),
         )
 
     @classmethod

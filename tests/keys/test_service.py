@@ -282,3 +282,25 @@ def test_tampered_ciphertext_is_a_clear_error_everywhere(settings: Settings, sim
         extract(settings, key_id, DAY, transport=sim.transport())
     record = runtime.key_store(settings).get(key_id)
     assert record.status == "sync_error" and reason in (record.last_error or "")
+
+
+def test_the_delete_scope_is_learned_stored_and_deletes_nothing(settings: Settings, sim) -> None:  # type: ignore[no-untyped-def]
+    chats_before = len(sim.data.chats)
+    plain = service.register(
+        settings, sim.keys.compliance, name="reader", actor="t", transport=sim.transport()
+    ).record
+    deleter = service.register(
+        settings,
+        sim.keys.remediation,
+        name="remover",
+        actor="t",
+        transport=sim.transport(),
+        replaces=plain.key_id,
+    ).record
+    assert "delete_user_data" not in plain.scopes
+    assert set(deleter.scopes) == {"activities", "org_data", "user_data", "delete_user_data"}
+    assert len(sim.data.chats) == chats_before
+    probes = [r for r in sim.requests if r.method == "DELETE"]
+    assert [r.status for r in probes] == [403, 404]
+    again = service.validate(settings, deleter.key_id, actor="t", transport=sim.transport())
+    assert "delete_user_data" in again.scopes

@@ -100,3 +100,20 @@ def test_finding_states_is_the_library_entry_point(home, settings) -> None:  # t
     assert states[A.finding_id].status is TriageStatus.OPEN
     assert states[B.finding_id].status is TriageStatus.RESOLVED
     assert triage_tables(settings).triage.column("status").to_pylist() == ["resolved"]
+
+
+@pytest.mark.parametrize("status", ["remediated", TriageStatus.REMEDIATED])
+def test_remediated_is_never_set_by_hand(engine, status) -> None:  # type: ignore[no-untyped-def]
+    store = TriageStore(engine)
+    with pytest.raises(TriageError, match="not by hand"):
+        store.set_status([A], status, actor="ann")
+    assert store.decisions([A.finding_id]) == {}
+    assert store.set_status([A], status, actor="remediation", is_remediation=True) == 1
+    assert store.decisions([A.finding_id])[A.finding_id].status is TriageStatus.REMEDIATED
+    assert TriageStatus.REMEDIATED.is_closed
+
+
+def test_reports_read_the_one_triage_status() -> None:
+    from claude_compliance.reports import triage as reports_triage
+
+    assert reports_triage.TriageStatus is TriageStatus

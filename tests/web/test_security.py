@@ -25,6 +25,7 @@ SAMPLE = {
     "session_id": "clls_x",
     "suppression_id": "1",
     "username": "viewer",
+    "request_id": "rem_000000000000",
 }
 
 

@@ -160,6 +160,21 @@ class ComplianceClient:
             attempts=attempts,
         )
 
+    def delete(self, path: str) -> Page:
+        """DELETE an object (spec §5.2-§5.7), retried like any call; errors raise.
+
+        A retried DELETE whose first attempt went through answers 404 the second time: the
+        caller decides what a 404 means (the remediation service counts it as deleted).
+        """
+        response, attempts = self._request("DELETE", path, None)
+        return Page(
+            items=[],
+            body=response.json(),
+            request_id=response.headers.get("request-id"),
+            cursor=None,
+            attempts=attempts,
+        )
+
     def download(self, path: str) -> Download:
         """GET a content endpoint; the whole body is read (the caller caps sizes by metadata)."""
         response, attempts = self._request("GET", path, None)

@@ -4,6 +4,10 @@ A few cheap calls, one per endpoint family: 200 means the family is readable, 40
 key lacks its scope; 401 / 404 refuse the key with the API's reason. The organizations call
 asks for a full page (the API's maximum, 1000) so the record names every organization the key
 reaches.
+
+The delete scope has no read to probe: the API checks a DELETE's scope before it looks the
+object up (§2.4, §7.2), so a DELETE of a chat id that cannot exist answers 403 without the
+scope and 404 with it, and deletes nothing either way.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from claude_compliance.api import (
     APIStatusError,
     AuthenticationError,
+    BadRequestError,
     ComplianceClient,
     NotFoundError,
     PermissionDeniedError,
@@ -21,6 +26,11 @@ from claude_compliance.api import (
 from claude_compliance.lake.text import clean
 
 COMPLIANCE_PREFIX = "sk-ant-api01-"
+
+DELETE_FAMILY = "delete_user_data"
+"""The family of the ``delete:compliance_user_data`` scope, as the key store records it."""
+# `claude_chat_01…` ids carry a version tag "01"; "00" and all zeros never name a chat
+DELETE_PROBE_PATH = "/v1/compliance/apps/chats/claude_chat_00000000000000000000000000"
 
 # family → (probe path, params)
 PROBES: dict[str, tuple[str, dict[str, object]]] = {
@@ -91,4 +101,26 @@ def validate_live(client: ComplianceClient) -> Validation:
                 org_names.append(clean(str(org.get("name")))[0])
     if not families:
         raise KeyRejected("the key authenticates but has no compliance read scope")
+    if _can_delete(client):
+        families.append(DELETE_FAMILY)
     return Validation(tuple(families), tuple(org_uuids), tuple(org_names))
+
+
+def _can_delete(client: ComplianceClient) -> bool:
+    """Whether the key holds the delete scope: 403 no; 404 (nothing to delete) yes."""
+    try:
+        client.delete(DELETE_PROBE_PATH)
+    except PermissionDeniedError:
+        return False
+    except (NotFoundError, BadRequestError):
+        return True
+    except TransportError as exc:
+        raise KeyRejected(
+            f"could not reach the Compliance API at {exc.url.split('/v1')[0]}: {exc.message}"
+        ) from None
+    except APIStatusError as exc:
+        raise KeyRejected(
+            f"the Compliance API answered {exc.status} to the delete-scope check: {exc.message}"
+        ) from None
+    # a 200 would mean a chat with an impossible id existed; say so rather than guess
+    raise KeyRejected("the delete-scope check deleted something: report this to support")

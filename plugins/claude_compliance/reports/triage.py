@@ -1,10 +1,10 @@
 """What reports, alerts and the export need to know about triage, as a small protocol.
 
-Triage decisions (open / acknowledged / false_positive / resolved) and suppression rules live
-in the state DB (`claude_compliance.state.triage`). This module names the one question the
-outputs ask of them — the state of these findings at this moment — so a report can ask "as
-of the end of the period" and come out the same when re-run later. `NoTriage` is the answer
-when nothing was triaged.
+Triage decisions (open / acknowledged / false_positive / resolved / remediated) and
+suppression rules live in the state DB (`claude_compliance.state.triage`, which owns the one
+`TriageStatus`). This module names the one question the outputs ask of them — the state of
+these findings at this moment — so a report can ask "as of the end of the period" and come
+out the same when re-run later. `NoTriage` is the answer when nothing was triaged.
 """
 
 from __future__ import annotations
@@ -12,26 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
 from claude_compliance.settings import Settings
+from claude_compliance.state.triage import TriageStatus
+
+__all__ = [
+    "FindingRef",
+    "NoTriage",
+    "StateTriage",
+    "TriageState",
+    "TriageStatus",
+    "TriageView",
+    "refs_of",
+    "state_of",
+    "triage_view",
+]
 
 _CHUNK = 500
-
-
-class TriageStatus(StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    FALSE_POSITIVE = "false_positive"
-    RESOLVED = "resolved"
-
-    @property
-    def is_closed(self) -> bool:
-        """Resolved or dismissed: no longer needs anyone's attention."""
-        return self in (TriageStatus.RESOLVED, TriageStatus.FALSE_POSITIVE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The WSGI application: routing, authentication, scopes, rate limit, faults, headers, audit.
 
 Order of checks for every request: injected fault → key (404/401, free) → rate limit (one
-unit, 429 when spent) → route (404) → scope (403) → endpoint (400/404/200). Every request
+unit, 429 when spent) → route and method (404) → scope (403; a DELETE needs its exact scope)
+→ endpoint (400/404/409/200). Every request
 whose key authenticates is recorded as a ``compliance_api_accessed`` activity.
 """
 
@@ -20,6 +21,7 @@ from wsgiref.util import request_uri
 
 from .endpoints import (
     ACTIVITIES_SCOPES,
+    DELETE_SCOPES,
     ORG_DATA_SCOPES,
     USER_DATA_SCOPES,
     Call,
@@ -61,6 +63,7 @@ class Route:
     pattern: re.Pattern[str]
     scopes: tuple[str, ...]
     handler: Callable[[Call], Response]
+    method: str = "GET"
 
 
 def _routes(endpoints: Endpoints) -> list[Route]:
@@ -99,8 +102,17 @@ def _routes(endpoints: Endpoints) -> list[Route]:
             endpoints.remote_session_messages,
         ),
     ]
+    deletes: list[tuple[str, Callable[[Call], Response]]] = [
+        (f"/apps/chats/files/{ID}", endpoints.delete_file),
+        (f"/apps/chats/{ID}", endpoints.delete_chat),
+        (f"/apps/projects/documents/{ID}", endpoints.delete_document),
+        (f"/apps/projects/{ID}", endpoints.delete_project),
+    ]
     return [
         Route(re.compile(f"^{PREFIX}{path}$"), scopes, handler) for path, scopes, handler in table
+    ] + [
+        Route(re.compile(f"^{PREFIX}{path}$"), DELETE_SCOPES, handler, "DELETE")
+        for path, handler in deletes
     ]
 
 
@@ -207,26 +219,34 @@ class ComplianceApp:
                 response = _error(429, message, request_id, (("retry-after", "1"),))
                 return key, _with_budget(response, budget)
         try:
-            response = self._dispatch(key, method, path, query)
+            response = self._dispatch(key, method, path, query, _actor(environ, key))
         except ApiError as err:
             response = _error(err.status, err.message, request_id)
         return key, _with_budget(response, budget)
 
-    def _dispatch(self, key: ApiKey, method: str, path: str, query: str) -> Response:
+    def _dispatch(
+        self, key: ApiKey, method: str, path: str, query: str, actor: dict[str, object]
+    ) -> Response:
         for route in self.routes:
             match = route.pattern.match(path)
-            if match is None:
+            if match is None or route.method != method:
                 continue
-            if method != "GET":
-                break
-            if not set(key.scopes) & set(route.scopes):
+            if route.method == "DELETE":
+                # deletes need the exact scope, reads any one of a list (§2.4)
+                if not set(route.scopes) <= set(key.scopes):
+                    raise ApiError(
+                        403,
+                        f"Missing required scopes. Got: {list(key.scopes)!r} "
+                        f"Needed: {list(route.scopes)!r}",
+                    )
+            elif not set(key.scopes) & set(route.scopes):
                 raise ApiError(
                     403,
                     f"Missing required scopes. Got: {list(key.scopes)!r} "
                     f"Needed one of: {list(route.scopes)!r}",
                 )
             now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
-            call = Call(parse_qsl(query, keep_blank_values=True), match.groups(), now)
+            call = Call(parse_qsl(query, keep_blank_values=True), match.groups(), now, actor)
             return route.handler(call)
         raise ApiError(404, "Not found")
 
@@ -266,12 +286,7 @@ class ComplianceApp:
     ) -> None:
         with self._lock:
             activity_id = self._ids.tagged("activity_")
-        actor: dict[str, object] = {
-            "type": "api_actor",
-            "api_key_id": key.id,
-            "ip_address": environ.get("REMOTE_ADDR") or "127.0.0.1",
-            "user_agent": environ.get("HTTP_USER_AGENT"),
-        }
+        actor = _actor(environ, key)
         fields: dict[str, object] = {
             "request_id": request_id,
             "request_method": method,
@@ -290,6 +305,16 @@ class ComplianceApp:
                 fields=fields,
             )
         )
+
+
+def _actor(environ: WSGIEnvironment, key: ApiKey) -> dict[str, object]:
+    """The ``api_actor`` a request by ``key`` shows in the activity feed (§6)."""
+    return {
+        "type": "api_actor",
+        "api_key_id": key.id,
+        "ip_address": environ.get("REMOTE_ADDR") or "127.0.0.1",
+        "user_agent": environ.get("HTTP_USER_AGENT"),
+    }
 
 
 def _presented_key(environ: WSGIEnvironment) -> str | None:

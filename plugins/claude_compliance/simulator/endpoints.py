@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import TypeVar
@@ -16,7 +18,15 @@ from . import render
 from .directory import Collaborator, Directory, Group, Role
 from .errors import ApiError, bad_request, not_found
 from .feed import ActivityFeed
-from .keys import READ_ACTIVITIES, READ_ORG_AUDIT, READ_ORG_DATA, READ_USER_DATA, KeyRing
+from .ids import IdFactory
+from .keys import (
+    DELETE_USER_DATA,
+    READ_ACTIVITIES,
+    READ_ORG_AUDIT,
+    READ_ORG_DATA,
+    READ_USER_DATA,
+    KeyRing,
+)
 from .model import (
     Activity,
     Chat,
@@ -46,6 +56,8 @@ T = TypeVar("T")
 ACTIVITIES_SCOPES = (READ_ACTIVITIES, READ_ORG_AUDIT)
 USER_DATA_SCOPES = (READ_USER_DATA, READ_ORG_AUDIT)
 ORG_DATA_SCOPES = (READ_ORG_DATA, READ_ORG_AUDIT)
+DELETE_SCOPES = (DELETE_USER_DATA,)
+"""Every DELETE needs exactly this scope (§2.4): ``read:org_audit`` does not reach it."""
 DOWNLOAD_CHUNK = 64 * 1024
 
 
@@ -72,6 +84,8 @@ class Call:
     query_pairs: list[tuple[str, str]]
     path_params: tuple[str, ...]
     now: dt.datetime
+    actor: Mapping[str, object] | None = None
+    """The ``api_actor`` of the calling key: who a deletion activity names."""
 
 
 def _only_one_cursor(query: Query) -> None:
@@ -143,6 +157,8 @@ class Endpoints:
             o.org_id: o.uuid for o in data.orgs
         }
         self.sessions = SessionEndpoints(data, self.org_filter, session_page_max_bytes)
+        self._deleting = threading.Lock()
+        self._activity_ids = IdFactory(f"deletions:{data.parent_uuid}")
 
     def reindex(self) -> None:
         """Refresh what is derived from the data after a deletion."""
@@ -634,6 +650,138 @@ class Endpoints:
         Query(call.query_pairs, set())
         return Response(
             200, render.document_metadata(self.data, self.document_record(call.path_params[0]))
+        )
+
+    # --- deletions (spec §5.2, §5.3, §5.6, §5.7, §9) ------------------------------------------
+
+    def delete_chat(self, call: Call) -> Response:
+        """Hard delete: the chat, its messages and files go; it leaves the lists (§9)."""
+        Query(call.query_pairs, set())
+        (chat_id,) = call.path_params
+        with self._deleting:
+            chat = self.data.chats_by_id.get(chat_id)
+            if chat is None:
+                raise not_found(f"Chat conversation not found: '{chat_id}'")
+            self.remove_chat(chat_id, hard=True, at=call.now)
+            self.emit(
+                call,
+                "claude_chat_deleted",
+                chat.organization_uuid,
+                {"claude_chat_id": chat_id, "claude_project_id": chat.project_id},
+            )
+        return Response(200, {"id": chat_id, "type": "claude_chat_deleted"})
+
+    def delete_file(self, call: Call) -> Response:
+        """A chat upload or a project file; the activity says which (§6)."""
+        Query(call.query_pairs, set())
+        (file_id,) = call.path_params
+        with self._deleting:
+            record = self.served_file(file_id)
+            del self.data.files[file_id]
+            if record.project_id is not None:
+                kind = "claude_project_file_deleted"
+                fields: dict[str, object] = {
+                    "claude_file_id": file_id,
+                    "claude_project_id": record.project_id,
+                    "filename": None,
+                }
+            else:
+                # names are null on file activities since 2026-09-24 (§6)
+                kind = "claude_file_deleted"
+                fields = {"claude_file_id": file_id, "filename": None}
+            self.emit(call, kind, record.organization_uuid, fields)
+        return Response(200, {"id": file_id, "type": "claude_file_deleted"})
+
+    def delete_document(self, call: Call) -> Response:
+        Query(call.query_pairs, set())
+        (document_id,) = call.path_params
+        with self._deleting:
+            record = self.data.documents.get(document_id)
+            if record is None:
+                raise not_found(
+                    "No project document found with the provided id, or it has already "
+                    "been deleted."
+                )
+            del self.data.documents[document_id]
+            project = self.data.projects_by_id.get(record.project_id)
+            self.emit(
+                call,
+                "claude_project_document_deleted",
+                project.organization_uuid if project else None,
+                {
+                    "claude_project_document_id": document_id,
+                    "claude_project_id": record.project_id,
+                    "filename": None,
+                },
+            )
+        return Response(200, {"id": document_id, "type": "claude_project_document_deleted"})
+
+    def delete_project(self, call: Call) -> Response:
+        """409 while any chat is attached, deleted in claude.ai or not (§5.6)."""
+        Query(call.query_pairs, set())
+        (project_id,) = call.path_params
+        with self._deleting:
+            record = self.data.projects_by_id.get(project_id)
+            if record is None:
+                raise not_found(
+                    "No project found with provided id, or it has already been deleted."
+                )
+            if self.data.project_chats(project_id):
+                raise ApiError(
+                    409,
+                    f'The "{project_id}" project cannot be deleted as it has chats attached to '
+                    "it. Delete or detach all chats, and try deleting the project again.",
+                )
+            self.remove_project(project_id)
+            self.emit(
+                call,
+                "claude_project_deleted",
+                record.organization_uuid,
+                {"claude_project_id": project_id},
+            )
+        return Response(200, {"id": project_id, "type": "claude_project_deleted"})
+
+    def remove_chat(self, chat_id: str, *, hard: bool, at: dt.datetime) -> None:
+        """Delete a chat's data: in claude.ai (``hard=False``, still listed) or via the API."""
+        data = self.data
+        chat = data.chats_by_id[chat_id]
+        data.chats.remove(chat)
+        for file_id in [f.id for f in data.files.values() if f.chat_id == chat_id]:
+            del data.files[file_id]
+        if hard:
+            for message_id in chat.message_ids:
+                data.messages.pop(message_id, None)
+        else:
+            data.chats.append(dataclasses.replace(chat, deleted_at=at, updated_at=at, name=""))
+        data.reindex()
+        self.reindex()
+
+    def remove_project(self, project_id: str) -> None:
+        """Delete a project with its documents and files."""
+        data = self.data
+        data.projects.remove(data.projects_by_id[project_id])
+        for doc_id in [d.id for d in data.project_documents(project_id)]:
+            del data.documents[doc_id]
+        for file_id in [f.id for f in data.project_files(project_id)]:
+            del data.files[file_id]
+        data.reindex()
+        self.reindex()
+
+    def emit(
+        self, call: Call, kind: str, org_uuid: str | None, fields: Mapping[str, object]
+    ) -> None:
+        """Record the activity the API emits for a deletion, named after the calling key."""
+        org = self.data.orgs_by_uuid.get(org_uuid) if org_uuid else None
+        self.feed.append(
+            Activity(
+                id=self._activity_ids.tagged("activity_"),
+                created_at=call.now,
+                type=kind,
+                organization_uuid=org_uuid,
+                organization_id=org.org_id if org else None,
+                actor=dict(call.actor or {"type": "api_actor", "api_key_id": None}),
+                fields=dict(fields),
+            )
         )
 
 

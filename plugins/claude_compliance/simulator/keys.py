@@ -46,6 +46,8 @@ class SimKeys:
     admin: str
     claude_api: str
     unknown: str
+    remediation: str
+    """Every read scope plus ``delete:compliance_user_data``: the one key that may delete."""
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -55,6 +57,7 @@ class SimKeys:
             "admin": self.admin,
             "claude_api": self.claude_api,
             "unknown": self.unknown,
+            "remediation": self.remediation,
         }
 
 
@@ -145,4 +148,6 @@ def standard_keys(ring: KeyRing) -> SimKeys:
         admin=ring.add(("api:admin", READ_ACTIVITIES), name="Admin Key", prefix=ADMIN_PREFIX),
         claude_api=ring.unregistered("sk-ant-api03-"),
         unknown=ring.unregistered(COMPLIANCE_PREFIX),
+        # added last, so the keys above keep the plaintexts earlier seeds gave them
+        remediation=ring.add((*ALL_READ_SCOPES, DELETE_USER_DATA), name="Remediation Key"),
     )

@@ -145,7 +145,10 @@ def message(
     content = (
         [] if is_deleted else [block(b, tool_use_max, tool_result_max) for b in record.content]
     )
-    files = [] if is_deleted else [file_ref(data.files[f]) for f in record.file_ids]
+    # a file deleted on its own through the API leaves the message, not its reference
+    files = (
+        [] if is_deleted else [file_ref(data.files[f]) for f in record.file_ids if f in data.files]
+    )
     return {
         "id": record.id,
         "role": record.role,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -98,29 +97,11 @@ class Simulator:
         name and a moved `updated_at`; its messages come without content and its files are
         gone. Through the API (`hard=True`): the chat, its messages and files are gone.
         """
-        data = self.data
-        chat = data.chats_by_id[chat_id]
-        data.chats.remove(chat)
-        for file_id in [f.id for f in data.files.values() if f.chat_id == chat_id]:
-            del data.files[file_id]
-        if hard:
-            for message_id in chat.message_ids:
-                data.messages.pop(message_id, None)
-        else:
-            data.chats.append(dataclasses.replace(chat, deleted_at=at, updated_at=at, name=""))
-        data.reindex()
-        self._endpoints.reindex()
+        self._endpoints.remove_chat(chat_id, hard=hard, at=at)
 
     def delete_project(self, project_id: str) -> None:
         """Hard-delete a project with its documents and files (the API's DELETE)."""
-        data = self.data
-        data.projects.remove(data.projects_by_id[project_id])
-        for doc_id in [d.id for d in data.project_documents(project_id)]:
-            del data.documents[doc_id]
-        for file_id in [f.id for f in data.project_files(project_id)]:
-            del data.files[file_id]
-        data.reindex()
-        self._endpoints.reindex()
+        self._endpoints.remove_project(project_id)
 
     def delete_remote_session(self, session_id: str) -> None:
         """A user deletes a remote session: gone from the list, its messages 404 (§9)."""
@@ -147,9 +128,9 @@ class Simulator:
         now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
         return self._endpoints.sessions.lower_bound(local_params, remote_params, now)
 
-    def add_key(self, scopes: list[str], active: bool = True) -> str:
+    def add_key(self, scopes: list[str], active: bool = True, *, name: str = "") -> str:
         """Register another Compliance Access Key; returns its plaintext."""
-        return self.key_ring.add(scopes, active)
+        return self.key_ring.add(scopes, active, name=name)
 
     def deactivate_key(self, plaintext: str) -> None:
         """Deactivate a key: its next request answers 401 `API key has been deactivated.`"""

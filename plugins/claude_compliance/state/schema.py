@@ -157,3 +157,42 @@ suppressions_table = sa.Table(
     sa.Column("removed_by", sa.String(200)),
     sa.Column("removed_at", TS),
 )
+
+# -- Remediation (deletion at the source through the Compliance API) ----------------------
+
+# One row per request, carrying its whole history: requested → approved / rejected →
+# executed (or failed) → confirmed by a later sync. Every step is also an audit-log entry.
+# No column holds a matched value: the chat name is the masked one, findings go by id.
+remediations_table = sa.Table(
+    "remediations",
+    metadata,
+    sa.Column("request_id", sa.String(40), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("key_id", sa.String(40), nullable=False),
+    # "chat", "file" (a chat upload or project file), "project_document" or "project"
+    sa.Column("object_kind", sa.String(20), nullable=False),
+    sa.Column("object_id", sa.String(120), nullable=False, index=True),
+    sa.Column("chat_id", sa.String(120)),
+    sa.Column("project_id", sa.String(120)),
+    sa.Column("masked_name", sa.Text),
+    sa.Column("message_count", sa.Integer),
+    sa.Column("file_count", sa.Integer),
+    sa.Column("owner_user_id", sa.String(100)),
+    sa.Column("owner_email", sa.String(320)),
+    sa.Column("finding_ids", sa.Text, nullable=False),
+    sa.Column("requested_by", sa.String(200), nullable=False),
+    sa.Column("requested_at", TS, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("decided_by", sa.String(200)),
+    sa.Column("decided_at", TS),
+    sa.Column("decision_note", sa.Text),
+    sa.Column("executed_by", sa.String(200)),
+    sa.Column("executed_at", TS),
+    sa.Column("executed_key_id", sa.String(40)),
+    sa.Column("api_status", sa.Integer),
+    sa.Column("api_request_id", sa.String(120)),
+    sa.Column("outcome", sa.String(30)),
+    sa.Column("error", sa.Text),
+    sa.Column("confirmed_at", TS),
+    sa.Column("confirmation", sa.Text),
+)

@@ -40,6 +40,21 @@ class TriageStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     FALSE_POSITIVE = "false_positive"
     RESOLVED = "resolved"
+    REMEDIATED = "remediated"
+    """Removed at the source: set by a confirmed remediation request, not by hand."""
+
+    @property
+    def is_closed(self) -> bool:
+        """Resolved, remediated or dismissed: no longer needs anyone's attention."""
+        return self in (
+            TriageStatus.RESOLVED,
+            TriageStatus.REMEDIATED,
+            TriageStatus.FALSE_POSITIVE,
+        )
+
+
+MANUAL_STATUSES = tuple(s for s in TriageStatus if s is not TriageStatus.REMEDIATED)
+"""What a person may set; `remediated` comes only from a confirmed deletion at the source."""
 
 
 class SuppressionKind(StrEnum):
@@ -193,9 +208,19 @@ class TriageStore:
         *,
         actor: str,
         note: str | None = None,
+        is_remediation: bool = False,
     ) -> int:
-        """Set the status of every finding in one transaction; returns how many."""
+        """Set the status of every finding in one transaction; returns how many.
+
+        `remediated` is refused unless `is_remediation` (the remediation service confirming
+        a deletion it executed): nobody can mark a finding removed at the source by hand.
+        """
         status = _status(status)
+        if status is TriageStatus.REMEDIATED and not is_remediation:
+            raise TriageError(
+                "remediated is set when a remediation request is confirmed, not by hand: "
+                "request removal instead (claude-compliance remediate request FINDING_ID)"
+            )
         note = _note(note)
         if not findings:
             raise TriageError("no finding selected")

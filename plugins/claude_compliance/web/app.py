@@ -23,7 +23,16 @@ from claude_compliance.web.auth import (
 )
 from claude_compliance.web.context import STATIC_DIR, WebContext
 from claude_compliance.web.render import render
-from claude_compliance.web.routes import admin, auth, explore, findings, keys, overview, triage
+from claude_compliance.web.routes import (
+    admin,
+    auth,
+    explore,
+    findings,
+    keys,
+    overview,
+    remediation,
+    triage,
+)
 from claude_compliance.web.warehouse import WarehouseMissing
 
 log = logging.getLogger(__name__)
@@ -55,7 +64,7 @@ def create_app(
     app.state.hash_slots = HashSlots()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (auth, overview, findings, triage, explore, keys, admin):
+    for module in (auth, overview, findings, triage, remediation, explore, keys, admin):
         app.include_router(module.router)
     _handlers(app)
     return app

@@ -22,6 +22,7 @@ NAV: tuple[tuple[str, str, Role], ...] = (
     ("/risk", "Users", Role.VIEWER),
     ("/sync", "Sync health", Role.VIEWER),
     ("/suppressions", "Suppressions", Role.ANALYST),
+    ("/remediation", "Remediation", Role.ANALYST),
     ("/keys", "Keys", Role.ADMIN),
     ("/admin/users", "Accounts", Role.ADMIN),
     ("/admin/audit", "Audit log", Role.ADMIN),
@@ -37,6 +38,9 @@ NOTICES = {
     "user_added": "Account created.",
     "user_updated": "Account updated.",
     "logged_out": "Signed out.",
+    "remediation_requested": "Removal requested: nothing is deleted until another admin approves.",
+    "remediation_approved": "Removal approved: the next `remediate execute` deletes it.",
+    "remediation_rejected": "Removal rejected: nothing will be deleted.",
 }
 
 

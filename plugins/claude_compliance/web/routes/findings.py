@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from claude_compliance.state.triage import FindingRef, TriageStatus
+from claude_compliance.state.triage import MANUAL_STATUSES, FindingRef
 from claude_compliance.web import masking
 from claude_compliance.web.auth import AnalystSession
 from claude_compliance.web.context import ctx
@@ -189,7 +189,7 @@ def finding_detail(request: Request, finding_id: str, session: AnalystSession) -
             "has_text": text is not None,
             "state": state,
             "history": context.triage.history(finding_id),
-            "statuses": [s.value for s in TriageStatus],
+            "statuses": [s.value for s in MANUAL_STATUSES],
             "claude_link": claude_link(finding, chat_href),
         },
     )

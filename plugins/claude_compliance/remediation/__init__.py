@@ -1,0 +1,1 @@
+"""Remediation at the source: removal requests, approvals, deletion and proof."""
