@@ -26,7 +26,7 @@ def key_id(settings: Settings, sim: Simulator) -> str:
 def stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Build, publish and deliveries recorded instead of run (dbt is not under test here)."""
     calls: list[str] = []
-    monkeypatch.setattr(pipeline, "build", lambda _s: calls.append("build"))
+    monkeypatch.setattr(pipeline, "build", lambda _s, **_k: calls.append("build"))
     monkeypatch.setattr(pipeline, "publish", lambda _s: calls.append("publish"))
     monkeypatch.setattr(pipeline, "deliver", lambda *_a: [])
     return calls
