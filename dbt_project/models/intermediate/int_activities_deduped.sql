@@ -1,9 +1,21 @@
--- One row per activity id (overlapping polls deduplicated).
+-- One row per activity id (overlapping polls deduplicated). Incremental: only the activities
+-- polled in a changed lake partition (or whose kept row came from one) are recomputed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_latest',
+    unique_key='activity_id',
+) }}
+
 with
 
 source as (
 
     select * from {{ ref('stg_compliance_api__activities') }}
+    {% if is_incremental() -%}
+    where activity_id in (
+        {{ changed_ids('activity_id', ref('stg_compliance_api__activities')) }}
+    )
+    {%- endif %}
 
 ),
 

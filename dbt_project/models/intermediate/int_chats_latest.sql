@@ -1,9 +1,20 @@
--- One row per chat: the latest version synced (at-least-once delivery deduplicated).
+-- One row per chat: the latest version synced (at-least-once delivery deduplicated). A chat's
+-- versions sit in every partition it was synced in; incremental builds recompute only the
+-- chats with a version in a changed partition (or whose latest version came from one).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_latest',
+    unique_key='chat_id',
+) }}
+
 with
 
 source as (
 
     select * from {{ ref('stg_compliance_api__chats') }}
+    {% if is_incremental() -%}
+    where chat_id in ({{ changed_ids('chat_id', ref('stg_compliance_api__chats')) }})
+    {%- endif %}
 
 ),
 
