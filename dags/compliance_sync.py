@@ -23,8 +23,9 @@ Backfills: `claude-compliance run --start A --end B` syncs the daily intervals o
 run of this DAG with logical date D processes [D, D + 1 day), and `airflow backfill create`'s
 `--to-date` is inclusive, so the same partitions come from
 `airflow backfill create --dag-id compliance_sync --from-date A --to-date <B - 1 day>`
-(`airflow dags test compliance_sync D`, a manual run, processes [D - 1 day, D) instead).
-Backfill runs wait while the DAG is paused: unpause it first.
+(`airflow dags test compliance_sync D`, a manual run, processes [D - 1 day, D) instead, yet
+holds logical date D, which a later backfill then skips). Backfill runs wait while the DAG is
+paused: unpause it first.
 """
 
 from __future__ import annotations
