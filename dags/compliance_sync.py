@@ -10,16 +10,43 @@ Tasks pass key ids and counts, never key material; decrypted keys are masked in 
 dbt build and publish hold the home's writer lock (`claude_compliance.home_lock`), shared
 with `claude-compliance run` and `rescan`; the build first checks every lake file against its
 manifest, quarantines a damaged one and fails naming it (`pipeline.repair_lake`).
+
+Safety nets: every task has an `execution_timeout` (a hung dbt build must not hold the single
+`duckdb_writer` slot forever); extract retries with exponential back-off, but only failures a
+later attempt can fix (an API outage that outlived the client's own retries, a lost worker,
+not a bad or revoked key: `orchestration.is_retryable`); SIEM export and alerts retry the
+same way; dbt build and publish retry once; `check_keys` fails the run on purpose and never
+retries. Mapped tasks are named by their key in the UI (`map_index_template`). `publish`
+updates the Asset `compliance_warehouse`, which other DAGs can be scheduled on.
+
+Backfills: `claude-compliance run --start A --end B` syncs the daily intervals of [A, B); a
+run of this DAG with logical date D processes [D, D + 1 day), and `airflow backfill create`'s
+`--to-date` is inclusive, so the same partitions come from
+`airflow backfill create --dag-id compliance_sync --from-date A --to-date <B - 1 day>`
+(`airflow dags test compliance_sync D`, a manual run, processes [D - 1 day, D) instead, yet
+holds logical date D, which a later backfill then skips). Backfill runs wait while the DAG is
+paused: unpause it first.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, get_current_context, task, task_group
+from airflow.sdk import Asset, dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
+
+from claude_compliance.orchestration import PUBLISHED_WAREHOUSE_ASSET
+
+# Retries for calls to other systems (the Compliance API, a SIEM, a webhook): 2, 4, 8 min.
+NETWORK_RETRIES: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=30),
+}
 
 
 def _interval() -> Any:
@@ -41,7 +68,7 @@ def _interval() -> Any:
     doc_md=__doc__,
 )
 def compliance_sync() -> None:
-    @task
+    @task(retries=2, retry_delay=timedelta(seconds=30), execution_timeout=timedelta(minutes=5))
     def list_keys() -> list[str]:
         """The active (non-revoked) keys; a revoked key is never synced."""
         from claude_compliance.pipeline import active_key_ids
@@ -49,57 +76,97 @@ def compliance_sync() -> None:
 
         return active_key_ids(Settings.from_env())
 
-    @task(pool="compliance_api")
+    @task(
+        pool="compliance_api",
+        execution_timeout=timedelta(hours=3),
+        map_index_template="{{ key_id }}",
+        **NETWORK_RETRIES,
+    )
     def extract(key_id: str) -> dict[str, Any]:
+        from airflow.sdk.exceptions import AirflowFailException
         from airflow.sdk.log import mask_secret
 
+        from claude_compliance.orchestration import is_retryable
+        from claude_compliance.pipeline import PipelineError
         from claude_compliance.pipeline import extract as extract_stage
         from claude_compliance.settings import Settings
 
-        summary = extract_stage(Settings.from_env(), key_id, _interval(), on_secret=mask_secret)
+        get_current_context()["key_id"] = key_id  # type: ignore[typeddict-unknown-key]
+        try:
+            summary = extract_stage(Settings.from_env(), key_id, _interval(), on_secret=mask_secret)
+        except PipelineError as exc:
+            if not is_retryable(exc):
+                raise AirflowFailException(str(exc)) from None
+            raise
         return {"key_id": key_id, "records": summary.records, "requests": summary.requests}
 
-    @task
+    @task(execution_timeout=timedelta(hours=2), map_index_template="{{ key_id }}")
     def scan(extracted: dict[str, Any]) -> dict[str, Any]:
+        """Pure computation over the lake: a retry would fail the same way."""
         from claude_compliance.pipeline import scan as scan_stage
         from claude_compliance.settings import Settings
+
+        get_current_context()["key_id"] = extracted["key_id"]  # type: ignore[typeddict-unknown-key]
 
         result = scan_stage(Settings.from_env(), extracted["key_id"], _interval())
         return {"key_id": extracted["key_id"], "inputs": result.inputs, "findings": result.findings}
 
-    @task(pool="duckdb_writer", trigger_rule="all_done")
+    @task(
+        pool="duckdb_writer",
+        trigger_rule="all_done",
+        execution_timeout=timedelta(hours=1),
+        retries=1,
+        retry_delay=timedelta(minutes=2),
+    )
     def dbt_build() -> int:
-        """Rebuild from whatever the keys' syncs produced, even if one key failed."""
+        """Rebuild from whatever the keys' syncs produced, even if one key failed.
+
+        One retry: a build can fail on a passing cause (the home's writer lock held past its
+        timeout, a full disk freed); a failing model fails again and the retry costs little.
+        """
         from claude_compliance.pipeline import build
         from claude_compliance.settings import Settings
 
         return build(Settings.from_env()).nodes
 
-    @task(pool="duckdb_writer")
+    @task(
+        pool="duckdb_writer",
+        execution_timeout=timedelta(minutes=15),
+        retries=1,
+        retry_delay=timedelta(minutes=1),
+        outlets=[Asset(PUBLISHED_WAREHOUSE_ASSET)],
+    )
     def publish(_nodes: int) -> str:
         from claude_compliance.pipeline import publish as publish_stage
         from claude_compliance.settings import Settings
 
         return str(publish_stage(Settings.from_env()))
 
-    @task
+    @task(
+        execution_timeout=timedelta(minutes=30),
+        map_index_template="{{ key_id }}",
+        **NETWORK_RETRIES,
+    )
     def siem_export(key_id: str, _published: str) -> int:
         """The interval's findings of one key to the SIEM (files and/or HEC / _bulk)."""
         from claude_compliance.reports.siem import export_interval
         from claude_compliance.settings import Settings
 
+        get_current_context()["key_id"] = key_id  # type: ignore[typeddict-unknown-key]
+
         return export_interval(Settings.from_env(), key_id, _interval()).records
 
-    @task
+    @task(execution_timeout=timedelta(minutes=15), **NETWORK_RETRIES)
     def alerts(key_ids: list[str], _published: str) -> int:
-        """New findings at or above the alert severity, once per fingerprint."""
+        """New findings at or above the alert severity, once per fingerprint (a retry sends
+        only what was not sent)."""
         from claude_compliance.reports.alerts import send_alerts
         from claude_compliance.settings import Settings
 
         result = send_alerts(Settings.from_env(), key_ids=key_ids)
         return sum(len(sent) for sent in result.sent.values())
 
-    @task(trigger_rule="all_done")
+    @task(trigger_rule="all_done", retries=0, execution_timeout=timedelta(minutes=5))
     def check_keys(key_ids: list[str]) -> None:
         """Fail the run, loudly and by key, if any key's sync failed in this run."""
         from claude_compliance.pipeline import PipelineError, failed_keys_since

@@ -4,14 +4,22 @@ Triggered by hand with params `start` / `end` (YYYY-MM-DD, end exclusive) and op
 `key_id`. Every scan row carries the ruleset version, and the `findings_changes` mart lists
 what the new rules added and removed. dbt build and publish hold the home's writer lock
 (`claude_compliance.home_lock`), shared with `claude-compliance run` and `rescan`.
+
+Every task has an `execution_timeout`; the rescan of one key × interval is named by both in
+the UI (`map_index_template`) and, like the scan it repeats, does not retry (pure computation
+over the lake fails the same way twice); dbt build and publish retry once. `publish` updates
+the Asset `compliance_warehouse`, like compliance_sync's.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+from claude_compliance.orchestration import PUBLISHED_WAREHOUSE_ASSET
 
 
 @dag(
@@ -29,7 +37,7 @@ from airflow.sdk import Param, dag, get_current_context, task
     },
 )
 def dlp_rescan() -> None:
-    @task
+    @task(retries=2, retry_delay=timedelta(seconds=30), execution_timeout=timedelta(minutes=5))
     def list_intervals() -> list[dict[str, str]]:
         from datetime import date
 
@@ -46,13 +54,17 @@ def dlp_rescan() -> None:
             for i in synced_intervals(settings, key_id, start, end)
         ]
 
-    @task
+    @task(execution_timeout=timedelta(hours=2), map_index_template="{{ key_id }} {{ dt }}")
     def rescan(item: dict[str, str]) -> dict[str, Any]:
         from datetime import datetime
 
         from claude_compliance.lake.interval import Interval
         from claude_compliance.pipeline import scan
         from claude_compliance.settings import Settings
+
+        context = get_current_context()
+        context["key_id"] = item["key_id"]  # type: ignore[typeddict-unknown-key]
+        context["dt"] = item["start"][:10]  # type: ignore[typeddict-unknown-key]
 
         interval = Interval(
             datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"])
@@ -64,14 +76,25 @@ def dlp_rescan() -> None:
             "rules": result.ruleset_version,
         }
 
-    @task(pool="duckdb_writer")
+    @task(
+        pool="duckdb_writer",
+        execution_timeout=timedelta(hours=1),
+        retries=1,
+        retry_delay=timedelta(minutes=2),
+    )
     def dbt_build(_scans: list[dict[str, Any]]) -> int:
         from claude_compliance.pipeline import build
         from claude_compliance.settings import Settings
 
         return build(Settings.from_env()).nodes
 
-    @task(pool="duckdb_writer")
+    @task(
+        pool="duckdb_writer",
+        execution_timeout=timedelta(minutes=15),
+        retries=1,
+        retry_delay=timedelta(minutes=1),
+        outlets=[Asset(PUBLISHED_WAREHOUSE_ASSET)],
+    )
     def publish(_nodes: int) -> str:
         from claude_compliance.pipeline import publish as publish_stage
         from claude_compliance.settings import Settings

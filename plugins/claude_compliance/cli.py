@@ -125,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--users", type=int, default=12)
     sim.add_argument("--days", type=int, default=7)
+    sim.add_argument(
+        "--anchor",
+        type=_date,
+        help="serve the days before this one, [anchor - days, anchor) (default: today, UTC)",
+    )
     sim.add_argument("--truth", type=Path, help="write the planted ground truth here (JSONL)")
     sim.add_argument("--keys-out", type=Path, help="write the simulator's keys here (mode 0600)")
     sim.add_argument("--rate-limit", type=int, default=600, help="requests/min; 0 = off")
@@ -213,7 +218,11 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     from claude_compliance.simulator import SimConfig, run_server
 
     config = SimConfig(
-        seed=args.seed, users=args.users, days=args.days, rate_limit_per_minute=args.rate_limit
+        seed=args.seed,
+        users=args.users,
+        days=args.days,
+        anchor=args.anchor,
+        rate_limit_per_minute=args.rate_limit,
     )
     run_server(config, args.host, args.port, args.truth, args.keys_out)
     return 0

@@ -146,21 +146,9 @@ class SmtpSink:
         ]
 
     def airflow_connection(self) -> str:
-        """The value of `AIRFLOW_CONN_<ID>` for this sink (plain SMTP, no TLS, no login)."""
-        return json.dumps(
-            {
-                "conn_type": "smtp",
-                "host": "127.0.0.1",
-                "port": self.port,
-                "extra": {
-                    "disable_tls": True,
-                    "disable_ssl": True,
-                    "from_email": "compliance@example.org",
-                    "retry_limit": 0,
-                    "timeout": 10,
-                },
-            }
-        )
+        """The value of `AIRFLOW_CONN_<ID>` for this sink: the documented plain form, no TLS
+        or sender extras (the defaults must do), and no reconnect attempts."""
+        return f"smtp://127.0.0.1:{self.port}?retry_limit=0&timeout=10"
 
     def __enter__(self) -> SmtpSink:
         self._thread.start()

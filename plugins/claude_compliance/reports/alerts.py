@@ -293,7 +293,7 @@ def _send_email(config: AlertConfig, batch: Sequence[Alert]) -> tuple[list[str],
     )
     html = render.render("email_alerts.html", alerts=batch)
     try:
-        send_email(config.smtp_conn_id, config.email_to, subject, html)
+        send_email(config.smtp_conn_id, config.email_to, subject, html, sender=config.email_from)
     except DeliveryError as exc:
         return [], str(exc)
     return [a.fingerprint for a in batch], None

@@ -37,6 +37,8 @@ class ReportConfig:
     dashboard_url: str
     chromium: str | None
     """Path of the Chromium binary that prints the PDF; None when none is installed."""
+    email_from: str | None = None
+    """The sender of reports and alerts; None: the SMTP connection's, else a local default."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ReportConfig:
@@ -46,6 +48,7 @@ class ReportConfig:
             smtp_conn_id=env.get("CLAUDE_COMPLIANCE_SMTP_CONN_ID") or DEFAULT_SMTP_CONN_ID,
             dashboard_url=dashboard_url(env),
             chromium=_chromium(env),
+            email_from=email_from(env),
         )
 
 
@@ -58,6 +61,7 @@ class AlertConfig:
     dashboard_url: str
     max_age_hours: float
     """Only findings that occurred this recently alert, so a backfill of old data stays quiet."""
+    email_from: str | None = None
 
     @property
     def has_channel(self) -> bool:
@@ -73,6 +77,7 @@ class AlertConfig:
             smtp_conn_id=env.get("CLAUDE_COMPLIANCE_SMTP_CONN_ID") or DEFAULT_SMTP_CONN_ID,
             dashboard_url=dashboard_url(env),
             max_age_hours=positive_float(env, "CLAUDE_COMPLIANCE_ALERT_MAX_AGE_HOURS", 72.0),
+            email_from=email_from(env),
         )
 
 
@@ -153,6 +158,16 @@ def _addresses(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     if bad:
         raise SettingsError(f"{name} must be comma-separated email addresses, got {bad[0]!r}")
     return addresses
+
+
+def email_from(env: Mapping[str, str]) -> str | None:
+    """`CLAUDE_COMPLIANCE_REPORT_EMAIL_FROM`: one address, the sender of reports and alerts."""
+    addresses = _addresses(env, "CLAUDE_COMPLIANCE_REPORT_EMAIL_FROM")
+    if len(addresses) > 1:
+        raise SettingsError(
+            f"CLAUDE_COMPLIANCE_REPORT_EMAIL_FROM must be one address, got {len(addresses)}"
+        )
+    return addresses[0] if addresses else None
 
 
 def _severity(env: Mapping[str, str], name: str, default: Severity) -> Severity:

@@ -147,6 +147,7 @@ def email_report(
         subject,
         body,
         files=[pdf if pdf.exists() else directory / HTML_NAME, directory / CSV_NAME],
+        sender=config.email_from,
     )
     return list(config.email_to)
 
