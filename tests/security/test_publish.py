@@ -17,19 +17,19 @@ def test_a_killed_publish_leaves_no_temp_behind(
     from claude_compliance.pipeline import publish
 
     with duckdb.connect(str(settings.build_db_path)) as con:
-        con.execute("create table findings as select 1 as finding_id")
+        con.execute("create table sync_ledger as select 1 as records")
     # a publish killed mid-copy, for real: its copy stalls, then SIGKILL
     killed = python(
         """
-        import shutil, time
+        import time
         from claude_compliance.settings import Settings
         from claude_compliance.warehouse import publish as module
-        def stalled_copy(source, target):
+        def stalled_copy(settings, source, target):
             with open(target, "wb") as handle:
                 handle.write(b"\\0" * 4_000_000)
             print("copying", flush=True)
             time.sleep(120)
-        module.shutil.copyfile = stalled_copy
+        module.copy_public_marts = stalled_copy
         module.publish(Settings.from_env())
         """
     )
@@ -44,4 +44,4 @@ def test_a_killed_publish_leaves_no_temp_behind(
     publish(settings)
     assert not list(settings.warehouse_dir.glob(".*.tmp"))
     with duckdb.connect(str(settings.published_db_path), read_only=True) as con:
-        assert con.execute("select count(*) from findings").fetchall() == [(1,)]
+        assert con.execute("select count(*) from sync_ledger").fetchall() == [(1,)]
