@@ -250,7 +250,7 @@ def test_the_scan_masks_names_and_tags_session_findings(lake: Path) -> None:
 
 
 def test_location_is_found_by_offset() -> None:
-    from claude_compliance.scan.step import location_at
+    from claude_compliance.scan.step import _location as location_at
 
     parts = [{"start": 0, "location": "page 1"}, {"start": 10, "location": "page 2"}]
     assert location_at(parts, 0) == "page 1"

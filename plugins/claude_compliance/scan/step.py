@@ -7,7 +7,6 @@ findings, not the million clean messages around them.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claude_compliance.documents import Segment, location_at
 from claude_compliance.lake.fs import LakeDir
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import DLP
@@ -84,7 +84,7 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
                         "ruleset_version": version,
                         "scanned_at": scanned_at,
                         # Sheet and member names are user text too: masked like any.
-                        "location": _masked(engine, location_at(parts, finding.start)),
+                        "location": _masked(engine, _location(parts, finding.start)),
                     }
                 )
 
@@ -131,16 +131,6 @@ def scan_interval(lake_dir: LakeDir, key_id: str, interval: Interval, engine: En
     )
 
 
-def location_at(segments: list[dict[str, Any]] | None, offset: int) -> str | None:
-    """Where in its document the character at `offset` came from (page, sheet and cell,
-    slide, archive member), from the extraction's segments; None for plain inputs."""
-    if not segments:
-        return None
-    starts = [int(part["start"]) for part in segments]
-    index = bisect_right(starts, offset) - 1
-    return str(segments[index]["location"]) if index >= 0 else None
-
-
 def _masked_names(
     inputs: pa.Table,
     results: Sequence[Findings],
@@ -174,3 +164,11 @@ def _masked_names(
 
 def _masked(engine: Engine, text: str | None) -> str | None:
     return engine.redact(text) if text else text
+
+
+def _location(segments: list[dict[str, Any]] | None, offset: int) -> str | None:
+    """Where in its document the character at `offset` came from (page, sheet and cell,
+    slide, archive member): the extraction's segments as the lake stores them."""
+    if not segments:
+        return None
+    return location_at([Segment(int(p["start"]), str(p["location"])) for p in segments], offset)
