@@ -55,6 +55,7 @@ def sessions(ctx: ExtractContext) -> tuple[list[TableReport], Rows]:
             messages = _messages(ctx, messages_t, kind, session["id"])
             if messages is None:
                 listed.discard(session["id"])  # gone since it was listed
+                messages_t.note(f"{kind} session {session['id']} gone since listed: skipped")
                 continue
             created_at = parse_timestamp(session.get("created_at"))
             kept = [(seq, m) for seq, m in enumerate(messages) if _in_interval(ctx, m)]
