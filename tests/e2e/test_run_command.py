@@ -86,6 +86,10 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
             spec.filename,
             files.get(ids[0]),
         )
+    # A message the server cut even at its maximum is counted, not silently short.
+    with duckdb.connect(str(db), read_only=True) as con:
+        truncated = con.execute("select sum(truncated_message_count) from sessions").fetchall()
+    assert truncated[0][0] >= 1
     formats = {files[f][0] for f in sim.data.document_file_ids}
     assert {"docx", "xlsx", "pptx", "pdf", "odt", "rtf", "zip", "text", "image"} <= formats
     assert {loc.split()[0] for loc in locations} >= {"page", "sheet", "slide", "member"}

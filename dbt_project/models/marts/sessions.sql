@@ -13,6 +13,7 @@ messages as (
         count(*) as message_count,
         count(*) filter (where role = 'user') as user_message_count,
         count(*) filter (where is_content_unavailable) as unavailable_message_count,
+        count(*) filter (where is_truncated) as truncated_message_count,
         min(created_at) as first_message_at,
         max(created_at) as last_message_at
 
@@ -43,6 +44,7 @@ final as (
         coalesce(messages.message_count, 0) as message_count,
         coalesce(messages.user_message_count, 0) as user_message_count,
         coalesce(messages.unavailable_message_count, 0) as unavailable_message_count,
+        coalesce(messages.truncated_message_count, 0) as truncated_message_count,
         messages.first_message_at,
         messages.last_message_at,
         sessions.synced_at

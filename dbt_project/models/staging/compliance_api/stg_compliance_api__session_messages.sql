@@ -21,6 +21,7 @@ renamed as (
         provenance_type,
         provenance_reason,
         coalesce(is_content_unavailable, false) as is_content_unavailable,
+        coalesce(is_truncated, false) as is_truncated,
         length(text) as text_chars,
         synced_at,
         -- the lake partition the row was read from: incremental builds replace by it
