@@ -7,33 +7,8 @@ Plain text is decoded in process. PDF, OOXML, ODF, RTF and ZIP are parsed in a p
 child process under a wall-time and an address-space limit (`sandbox`), within a budget of
 inflated bytes, member count and nesting depth (`archive`).
 
-Why these extractors (benchmarks/extraction_libraries.py: ms per document in process, share of
-planted tokens found as whole words, installed size with dependencies; 12 documents a format):
-
-  format  extractor                ms/doc   found  install weight (MB, with deps)
-  pdf     pypdfium2 5.15.2            8.3  100.0 %    8.9   <- chosen
-  pdf     pypdf 7.1.0                41.2  100.0 %    2.0
-  pdf     pdfminer.six 20260107     272.1  100.0 %   25.4
-  pdf     kreuzberg 4.10.4           14.6  100.0 %  102.3
-  pdf     markitdown 0.1.9          741.2  100.0 %  176.3
-  docx    stdlib zipfile+expat        1.2  100.0 %    0     <- chosen
-  docx    python-docx 1.2.0           4.5  100.0 %   13.5
-  docx    kreuzberg                   0.6   75.0 %  102.3   (headers and footers missed)
-  docx    markitdown (mammoth)     failed: "Could not find the body element"
-  xlsx    stdlib zipfile+expat        8.5  100.0 %    0     <- chosen
-  xlsx    openpyxl 3.1.5 read-only   13.6  100.0 %    0.9
-  xlsx    kreuzberg                   0.9  100.0 %  102.3
-  xlsx    markitdown (pandas)       216.5  100.0 %  176.3
-  pptx    stdlib zipfile+expat        2.2  100.0 %    0     <- chosen
-  pptx    python-pptx 1.0.2           3.6  100.0 %   34.5
-  pptx    kreuzberg                   0.4  100.0 %  102.3
-  pptx    markitdown               failed: "Shape instance of unrecognized shape type"
-  odt     stdlib zipfile+expat        1.3  100.0 %    0     <- chosen
-  odt     odfpy 1.4.1                 2.7  100.0 %    0.7
-  odt     kreuzberg                   0.2  100.0 %  102.3
-  rtf     striprtf 0.0.35             4.6  100.0 %    0.02  <- chosen
-  rtf     kreuzberg                   2.1  100.0 %  102.3
-  rtf     markitdown                113.3  100.0 %  176.3
+Why these extractors: measured by benchmarks/extraction_libraries.py (its docstring holds the
+table: ms per document, share of planted tokens found, install weight, per candidate).
 
 PDF: PDFium is 5x faster than pypdf and 30x faster than pdfminer at equal recall, for 9 MB.
 OOXML and ODF: their text is a few XML elements per part; reading them with zipfile and expat
