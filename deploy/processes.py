@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -117,24 +118,44 @@ def running(run_dir: Path) -> dict[str, list[int]]:
     return result
 
 
+def exited(run_dir: Path) -> str | None:
+    """The first recorded server with no live process left, if any (for `wait_until`)."""
+    return next((name for name, pids in running(run_dir).items() if not pids), None)
+
+
 def wait_until(
     check: Callable[[], bool],
     *,
     timeout_s: float,
     what: str,
     interval_s: float = 1.0,
-    alive: Callable[[], str | None] | None = None,
+    servers: Path | None = None,
 ) -> float:
-    """Poll `check` until it holds; returns the seconds it took. `alive` names a dead server."""
+    """Poll `check` until it holds; returns the seconds it took.
+
+    Gives up early, naming the server, when one recorded in the run directory `servers` exits.
+    """
     started = time.monotonic()
     while True:
         if check():
             return time.monotonic() - started
-        if alive is not None and (dead := alive()) is not None:
+        if servers is not None and (dead := exited(servers)) is not None:
             raise LaunchError(f"{dead} exited while waiting for {what}")
         if time.monotonic() - started > timeout_s:
             raise LaunchError(f"timed out after {timeout_s:.0f}s waiting for {what}")
         time.sleep(interval_s)
+
+
+def stop_after_failure(run_dir: Path, log_dir: Path, **stop: Any) -> str:
+    """What a failed start shows: each server's log tail, then how `stop_all` ended each."""
+    logs = [f"--- {name}.log\n{tail(log_dir / f'{name}.log')}" for name in running(run_dir)]
+    return "\n".join([*logs, *(f"  {line}" for line in stop_all(run_dir, **stop))])
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    if not path.exists():
+        return f"({path} is empty)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def stop_all(
