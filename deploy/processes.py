@@ -3,10 +3,17 @@
 Each server starts as the leader of a new session (`setsid`), so its process group holds it
 and every child it forks; `<run_dir>/<name>.pid` records the group id. Every process also
 inherits `_CLAUDE_COMPLIANCE_LAUNCH=<launch id>` in its environment: a process that left the
-group (a daemon that calls `setsid` itself) is still found by that mark, and `stop_all`
-ends it too. The mark is the second line of defence only: a process that retitles itself
-(setproctitle: the API server, Celery's pool) overwrites the environment /proc shows.
-Nothing is ever matched by name.
+group (Airflow's task supervisor puts every task in a group of its own, `setpgid`) is still
+found by that mark, and `stop_all` ends it too. The mark is the second line of defence only:
+a process that retitles itself (setproctitle: the API server, Celery's pool) overwrites the
+environment /proc shows. Nothing is ever matched by name.
+
+Why not honcho (or supervisord): honcho runs in the foreground, stops every process group
+with SIGTERM and allows a fixed 5 s before SIGKILL, and is done as soon as its direct
+children have exited. Measured here under load: `airflow standalone` then dies within a
+second and leaves its scheduler, dag-processor and triggerer running, where SIGINT to the
+leader stops it all cleanly in about 30 s. supervisord can send SIGINT, but it too knows only
+process groups, so neither would find the tasks in groups of their own.
 """
 
 from __future__ import annotations
