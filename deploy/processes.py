@@ -11,7 +11,8 @@ environment /proc shows. Nothing is ever matched by name.
 Why not honcho (or supervisord): honcho runs in the foreground, stops every process group
 with SIGTERM and allows a fixed 5 s before SIGKILL, and is done as soon as its direct
 children have exited. Measured here under load: `airflow standalone` then dies within a
-second and leaves its scheduler, dag-processor and triggerer running, where SIGINT to the
+second and honcho returns while its scheduler, dag-processor and triggerer still run,
+unwatched (gone 3 to 10 s later in the one run that waited for them), where SIGINT to the
 leader stops it all cleanly in about 30 s. supervisord can send SIGINT, but it too knows only
 process groups, so neither would find the tasks in groups of their own.
 """
