@@ -215,7 +215,7 @@ def _report_failures(failures: Sequence[str]) -> int:
 
 
 def cmd_simulator(args: argparse.Namespace) -> int:
-    from claude_compliance.simulator import SimConfig, run_server
+    from compliance_simulator import SimConfig, run_server
 
     config = SimConfig(
         seed=args.seed,
@@ -230,7 +230,7 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from claude_compliance.pipeline import run_range
-    from claude_compliance.simulator import SimConfig, Simulator, serve
+    from compliance_simulator import SimConfig, Simulator, serve
 
     settings = Settings.load()
     today = datetime.now(UTC).date()
