@@ -63,7 +63,7 @@ def services() -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def sim_server():  # type: ignore[no-untyped-def]
-    from claude_compliance.simulator import SimConfig, Simulator, serve
+    from compliance_simulator import SimConfig, Simulator, serve
 
     today = datetime.now(UTC).date()
     sim = Simulator(SimConfig(seed=5, users=12, days=DAYS, anchor=today))

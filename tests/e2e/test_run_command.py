@@ -65,7 +65,7 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
 
     # Files are judged by their bytes: every format recorded, what cannot be read listed
     # with its reason, findings in documents say where they are.
-    from claude_compliance.simulator.document_files import UNREADABLE
+    from compliance_simulator.document_files import UNREADABLE
 
     with duckdb.connect(str(db), read_only=True) as con:
         files = {

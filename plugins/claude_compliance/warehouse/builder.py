@@ -21,7 +21,10 @@ from claude_compliance.lake.schemas import DLP, RAW
 from claude_compliance.lake.writer import schema_file
 from claude_compliance.settings import Settings
 
-PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+# The dbt project ships inside the package (package data), so an installed wheel finds it
+# beside this code; in a checkout `claude_compliance/dbt_project` is a symlink to the
+# top-level `dbt_project/` where it is developed. CLAUDE_COMPLIANCE_DBT_PROJECT_DIR overrides.
+PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 
 
 class DbtError(RuntimeError):
