@@ -294,13 +294,14 @@ def _demo_key(settings: Settings, plaintext: str) -> str:
 def _print_summary(settings: Settings) -> None:
     import duckdb
 
+    from claude_compliance.vocabulary import severity_rank_sql
+
     path = settings.published_db_path
     with duckdb.connect(str(path), read_only=True) as con:
         total = con.execute("select count(*) from findings").fetchall()[0][0]
         by_severity = con.execute(
-            "select severity, count(*) from findings group by severity order by "
-            "case severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 "
-            "when 'LOW' then 3 else 4 end"
+            "select severity, count(*) from findings group by severity "  # noqa: S608 - constant expression
+            f"order by {severity_rank_sql('severity')} desc"
         ).fetchall()
         by_source = con.execute(
             "select source, count(*) from findings group by source order by 2 desc"

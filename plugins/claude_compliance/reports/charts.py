@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from claude_compliance.reports.metrics import SEVERITIES, DayCounts, SeverityCounts
+from claude_compliance.reports.metrics import DayCounts, SeverityCounts
+from claude_compliance.vocabulary import SEVERITIES
 
 SEVERITY_COLORS = {
     "CRITICAL": "#b42318",

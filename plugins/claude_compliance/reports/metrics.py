@@ -25,10 +25,8 @@ from claude_compliance.reports.triage import (
     TriageView,
     state_of,
 )
+from claude_compliance.vocabulary import RISK_WEIGHTS, SEVERITIES, max_severity_sql
 
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
-RISK_WEIGHTS: Mapping[str, float] = {"CRITICAL": 10.0, "HIGH": 5.0, "MEDIUM": 2.0, "LOW": 1.0}
-"""Points per finding of each severity in a user's risk score."""
 TOP_USERS = 10
 TOP_SHARED_FINGERPRINTS = 25
 LEDGER_OK_STATUSES = ("ok", "skipped_no_scope")
@@ -357,7 +355,7 @@ def _shared_fingerprints(
         select
             fingerprint,
             min(category) as category,
-            {_max_severity_sql()} as severity,
+            {max_severity_sql()} as severity,
             min(redacted_match) as preview,
             count(distinct user_id) as users,
             count(*) as occurrences,
@@ -387,12 +385,6 @@ def _shared_fingerprints(
         for r in rows
     ]
     return tuple(shared[:TOP_SHARED_FINGERPRINTS]), len(shared)
-
-
-def _max_severity_sql() -> str:
-    ranks = " ".join(f"when '{s}' then {4 - i}" for i, s in enumerate(SEVERITIES))
-    names = " ".join(f"when {4 - i} then '{s}'" for i, s in enumerate(SEVERITIES))
-    return f"case max(case severity {ranks} end) {names} end"
 
 
 def _triage(con: duckdb.DuckDBPyConnection, period: Period, view: TriageView) -> TriageSummary:

@@ -10,7 +10,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from claude_compliance.reports import charts
-from claude_compliance.reports.metrics import RISK_WEIGHTS, SEVERITIES, ReportData
+from claude_compliance.reports.metrics import ReportData
+from claude_compliance.vocabulary import RISK_WEIGHTS, SEVERITIES
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from html import escape
 
 from markupsafe import Markup
 
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+from claude_compliance.vocabulary import SEVERITIES
 
 
 def stacked_bars(

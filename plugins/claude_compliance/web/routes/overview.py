@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from claude_compliance.vocabulary import SEVERITIES
 from claude_compliance.web import charts, queries
 from claude_compliance.web.aggregates import OVERVIEW_RANGES, overview
 from claude_compliance.web.auth import ViewerSession
 from claude_compliance.web.context import ctx
-from claude_compliance.web.findings import SEVERITIES, SOURCES
+from claude_compliance.web.findings import SOURCES
 from claude_compliance.web.render import render
 
 router = APIRouter()
