@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import doctest
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -212,26 +211,3 @@ def test_alert_claims_are_exclusive_and_released_on_failure(settings: Settings) 
     assert ledger.claim("webhook", alerts, now=now) == ["fp2"]
     # A claim abandoned by a killed worker expires.
     assert ledger.claim("webhook", alerts, now=now + timedelta(minutes=31)) == ["fp2"]
-
-
-def test_migration_0004_creates_exactly_the_ledger_tables(tmp_path: Path) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    from claude_compliance.reports.deliveries import metadata
-    from claude_compliance.state.db import current_revision, downgrade, make_engine, upgrade
-
-    def ours(obj: object, name: str | None, type_: str, *_: object) -> bool:
-        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
-        return table in metadata.tables
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'state.db'}")
-    upgrade(engine)
-    with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_object": ours})
-        assert compare_metadata(context, metadata) == []
-    assert set(metadata.tables) <= set(sa.inspect(engine).get_table_names())
-    downgrade(engine, "0003")
-    assert current_revision(engine) == "0003"
-    assert not set(metadata.tables) & set(sa.inspect(engine).get_table_names())
-    engine.dispose()

@@ -1,6 +1,7 @@
 """What was already sent: alerted fingerprints per channel, and records exported per SIEM sink.
 
-Both tables live in the state DB (created by migration 0004). An alert is claimed before it
+Both tables are part of the state DB's one metadata (`state.schema`, created by migration
+0004). An alert is claimed before it
 is sent and confirmed after, so two overlapping runs never send the same fingerprint twice,
 and a failed send releases its claim for the next run to retry.
 """
@@ -12,29 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-metadata = sa.MetaData()
-TS = sa.DateTime(timezone=True)
-
-alert_deliveries_table = sa.Table(
-    "alert_deliveries",
-    metadata,
-    sa.Column("fingerprint", sa.String(128), primary_key=True),
-    sa.Column("channel", sa.String(20), primary_key=True),
-    sa.Column("finding_id", sa.String(64), nullable=False),
-    sa.Column("severity", sa.String(10), nullable=False),
-    sa.Column("category", sa.String(40), nullable=False),
-    sa.Column("claimed_at", TS, nullable=False),
-    sa.Column("delivered_at", TS),
-)
-
-siem_exports_table = sa.Table(
-    "siem_exports",
-    metadata,
-    sa.Column("sink", sa.String(64), primary_key=True),
-    sa.Column("finding_id", sa.String(64), primary_key=True),
-    sa.Column("record_hash", sa.String(64), nullable=False),
-    sa.Column("exported_at", TS, nullable=False),
-)
+from claude_compliance.state.schema import alert_deliveries_table, siem_exports_table
 
 CLAIM_TTL = timedelta(minutes=30)
 """A claim older than this whose send never finished (a killed worker) may be taken again."""

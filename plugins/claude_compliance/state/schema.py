@@ -158,6 +158,31 @@ suppressions_table = sa.Table(
     sa.Column("removed_at", TS),
 )
 
+# -- Alerts and SIEM export: what was already sent (see `reports.deliveries`) --------------
+
+# An alert is claimed before it is sent and confirmed after (`delivered_at`), per channel.
+alert_deliveries_table = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("fingerprint", sa.String(128), primary_key=True),
+    sa.Column("channel", sa.String(20), primary_key=True),
+    sa.Column("finding_id", sa.String(64), nullable=False),
+    sa.Column("severity", sa.String(10), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("claimed_at", TS, nullable=False),
+    sa.Column("delivered_at", TS),
+)
+
+# Per SIEM sink, the hash of the last record sent for each finding.
+siem_exports_table = sa.Table(
+    "siem_exports",
+    metadata,
+    sa.Column("sink", sa.String(64), primary_key=True),
+    sa.Column("finding_id", sa.String(64), primary_key=True),
+    sa.Column("record_hash", sa.String(64), nullable=False),
+    sa.Column("exported_at", TS, nullable=False),
+)
+
 # -- Remediation (deletion at the source through the Compliance API) ----------------------
 
 # One row per request, carrying its whole history: requested → approved / rejected →
