@@ -25,6 +25,7 @@ from claude_compliance.reports.triage import (
     TriageView,
     state_of,
 )
+from claude_compliance.state.schema import as_utc
 from claude_compliance.vocabulary import RISK_WEIGHTS, SEVERITIES, max_severity_sql
 
 TOP_USERS = 10
@@ -473,8 +474,8 @@ def _sync(
                         {
                             "key_id": key_id,
                             "resource": resource,
-                            "interval_start": _utc(r["interval_start"]),
-                            "interval_end": _utc(r["interval_end"]),
+                            "interval_start": as_utc(r["interval_start"]),
+                            "interval_end": as_utc(r["interval_end"]),
                             "status": r["status"],
                         }
                     )
@@ -504,12 +505,8 @@ def _sync(
     )
 
 
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _clip(value: datetime, lo: datetime, hi: datetime) -> datetime:
-    return min(max(_utc(value), lo), hi)
+    return min(max(as_utc(value), lo), hi)
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -543,7 +540,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime):
-        return _utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -123,7 +123,7 @@ class StateTriage:
                     ).where(events.c.finding_id.in_(chunk))
                 ).all()
                 for row in rows:
-                    at = _utc(row.created_at)
+                    at = row.created_at
                     if at > moment:
                         continue
                     key = (at, int(row.event_id), str(row.status))
@@ -132,8 +132,7 @@ class StateTriage:
             active = [
                 row
                 for row in conn.execute(sa.select(rules)).all()
-                if _utc(row.created_at) <= moment
-                and (row.removed_at is None or _utc(row.removed_at) > moment)
+                if row.created_at <= moment and (row.removed_at is None or row.removed_at > moment)
             ]
         fingerprints = {row.fingerprint for row in active if row.fingerprint}
         detector_users = {(row.detector, row.user_id) for row in active if row.detector}
@@ -160,10 +159,6 @@ def triage_view(settings: Settings) -> TriageView:
 
 def state_of(states: Mapping[str, TriageState], finding_id: str) -> TriageState:
     return states.get(finding_id, UNTRIAGED)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:

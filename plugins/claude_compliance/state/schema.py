@@ -7,11 +7,38 @@ cannot drift apart.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-TS = sa.DateTime(timezone=True)
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp that is written and read as an aware UTC datetime on every dialect.
+
+    SQLite keeps no offset (it hands back naive values, and would store an aware non-UTC
+    value's wall clock as is); PostgreSQL hands back the session's zone. Normalising here,
+    once, spares every store its own `_utc` fix-up.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+
+def as_utc(value: datetime) -> datetime:
+    """`value` in UTC; a naive value is taken to be UTC already (what SQLite stores)."""
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+TS = UTCDateTime()
 
 # -- Compliance Access Keys ---------------------------------------------------------------
 

@@ -291,7 +291,7 @@ class TriageStore:
                     status=TriageStatus(row.status),
                     note=row.note,
                     actor=row.actor,
-                    updated_at=_utc(row.created_at),
+                    updated_at=row.created_at,
                 )
                 for row in conn.execute(query)
             ]
@@ -453,7 +453,7 @@ class TriageStore:
                     "note": pa.array([r.note for r in triage_rows], pa.string()),
                     "actor": pa.array([r.actor for r in triage_rows], pa.string()),
                     "updated_at": pa.array(
-                        [_utc(r.updated_at) for r in triage_rows], pa.timestamp("us", tz="UTC")
+                        [r.updated_at for r in triage_rows], pa.timestamp("us", tz="UTC")
                     ),
                 }
             ),
@@ -519,7 +519,7 @@ def _decision(row: sa.Row[Any]) -> Decision:
         status=TriageStatus(row.status),
         note=row.note,
         actor=row.actor,
-        updated_at=_utc(row.updated_at),
+        updated_at=row.updated_at,
     )
 
 
@@ -532,11 +532,7 @@ def _suppression(row: sa.Row[Any]) -> Suppression:
         user_id=row.user_id,
         note=row.note,
         created_by=row.created_by,
-        created_at=_utc(row.created_at),
+        created_at=row.created_at,
         removed_by=row.removed_by,
-        removed_at=_utc(row.removed_at) if row.removed_at else None,
+        removed_at=row.removed_at,
     )
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
