@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from claude_compliance.state.db import in_batches
 from claude_compliance.state.schema import alert_deliveries_table, siem_exports_table
 
 CLAIM_TTL = timedelta(minutes=30)
 """A claim older than this whose send never finished (a killed worker) may be taken again."""
-_CHUNK = 500
 
 
 class AlertLedger:
@@ -30,7 +30,7 @@ class AlertLedger:
         table = alert_deliveries_table
         found: set[str] = set()
         with self._engine.connect() as conn:
-            for chunk in _chunks(wanted):
+            for chunk in in_batches(wanted):
                 rows = conn.execute(
                     sa.select(table.c.fingerprint).where(
                         table.c.channel == channel, table.c.fingerprint.in_(chunk)
@@ -77,7 +77,7 @@ class AlertLedger:
     def confirm(self, channel: str, fingerprints: Sequence[str], *, now: datetime) -> None:
         table = alert_deliveries_table
         with self._engine.begin() as conn:
-            for chunk in _chunks(sorted(fingerprints)):
+            for chunk in in_batches(sorted(fingerprints)):
                 conn.execute(
                     table.update()
                     .where(table.c.channel == channel, table.c.fingerprint.in_(chunk))
@@ -87,7 +87,7 @@ class AlertLedger:
     def release(self, channel: str, fingerprints: Sequence[str]) -> None:
         table = alert_deliveries_table
         with self._engine.begin() as conn:
-            for chunk in _chunks(sorted(fingerprints)):
+            for chunk in in_batches(sorted(fingerprints)):
                 conn.execute(
                     table.delete().where(
                         table.c.channel == channel,
@@ -108,7 +108,7 @@ class ExportLedger:
         table = siem_exports_table
         found: dict[str, str] = {}
         with self._engine.connect() as conn:
-            for chunk in _chunks(wanted):
+            for chunk in in_batches(wanted):
                 rows = conn.execute(
                     sa.select(table.c.finding_id, table.c.record_hash).where(
                         table.c.sink == sink, table.c.finding_id.in_(chunk)
@@ -124,7 +124,7 @@ class ExportLedger:
         table = siem_exports_table
         ids = sorted(hashes)
         with self._engine.begin() as conn:
-            for chunk in _chunks(ids):
+            for chunk in in_batches(ids):
                 conn.execute(
                     table.delete().where(table.c.sink == sink, table.c.finding_id.in_(chunk))
                 )
@@ -140,8 +140,3 @@ class ExportLedger:
                     for fid in ids
                 ],
             )
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]

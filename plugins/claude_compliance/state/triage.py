@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from claude_compliance.settings import Settings
 from claude_compliance.state.audit import AuditLog
+from claude_compliance.state.db import in_batches
 from claude_compliance.state.schema import (
     suppressions_table,
     triage_events_table,
@@ -32,7 +33,6 @@ from claude_compliance.state.schema import (
 )
 
 MAX_NOTE = 2000
-_CHUNK = 500
 
 
 class TriageStatus(StrEnum):
@@ -228,7 +228,7 @@ class TriageStore:
         ids = sorted({f.finding_id for f in findings})
         by_id = {f.finding_id: f for f in findings}
         with self._engine.begin() as conn:
-            for chunk in _chunks(ids):
+            for chunk in in_batches(ids):
                 conn.execute(triage_table.delete().where(triage_table.c.finding_id.in_(chunk)))
             conn.execute(
                 triage_table.insert(),
@@ -270,13 +270,31 @@ class TriageStore:
         ids = sorted(set(finding_ids))
         result: dict[str, Decision] = {}
         with self._engine.connect() as conn:
-            for chunk in _chunks(ids):
+            for chunk in in_batches(ids):
                 rows = conn.execute(
                     sa.select(triage_table).where(triage_table.c.finding_id.in_(chunk))
                 ).all()
                 for row in rows:
                     result[row.finding_id] = _decision(row)
         return result
+
+    def _decisions_as_of(self, finding_ids: Iterable[str], moment: datetime) -> dict[str, Decision]:
+        events = triage_events_table
+        ids = sorted(set(finding_ids))
+        latest: dict[str, tuple[datetime, int, Decision]] = {}
+        with self._engine.connect() as conn:
+            for chunk in in_batches(ids):
+                rows = conn.execute(
+                    sa.select(events).where(
+                        events.c.finding_id.in_(chunk), events.c.created_at <= moment
+                    )
+                ).all()
+                for row in rows:
+                    key = (row.created_at, int(row.event_id))
+                    held = latest.get(row.finding_id)
+                    if held is None or key > held[:2]:
+                        latest[row.finding_id] = (*key, _event_decision(row))
+        return {finding_id: held[2] for finding_id, held in latest.items()}
 
     def history(self, finding_id: str) -> list[Decision]:
         query = (
@@ -285,16 +303,7 @@ class TriageStore:
             .order_by(triage_events_table.c.event_id.desc())
         )
         with self._engine.connect() as conn:
-            return [
-                Decision(
-                    finding_id=row.finding_id,
-                    status=TriageStatus(row.status),
-                    note=row.note,
-                    actor=row.actor,
-                    updated_at=row.created_at,
-                )
-                for row in conn.execute(query)
-            ]
+            return [_event_decision(row) for row in conn.execute(query)]
 
     # -- suppressions ---------------------------------------------------------------------
 
@@ -385,13 +394,29 @@ class TriageStore:
         with self._engine.connect() as conn:
             return [_suppression(row) for row in conn.execute(query)]
 
-    def states(self, findings: Iterable[FindingRef]) -> dict[str, FindingState]:
-        """Triage status and matching suppression of each finding, by finding id."""
+    def states(
+        self, findings: Iterable[FindingRef], *, as_of: datetime | None = None
+    ) -> dict[str, FindingState]:
+        """Triage status and matching suppression of each finding, by finding id.
+
+        With `as_of`, as they stood at that moment: the latest decision event at or before
+        it and the rules active then, so a report of a past period re-runs the same.
+        """
         refs = list(findings)
-        decisions = self.decisions(r.finding_id for r in refs)
+        ids = (r.finding_id for r in refs)
+        if as_of is None:
+            decisions = self.decisions(ids)
+            rules = self.suppressions()
+        else:
+            decisions = self._decisions_as_of(ids, as_of)
+            rules = [
+                rule
+                for rule in self.suppressions(include_removed=True)
+                if rule.created_at <= as_of and (rule.removed_at is None or rule.removed_at > as_of)
+            ]
         by_fingerprint: dict[str, Suppression] = {}
         by_detector_user: dict[tuple[str, str], Suppression] = {}
-        for rule in reversed(self.suppressions()):  # oldest first: the first rule wins
+        for rule in reversed(rules):  # oldest first: the first rule wins
             if rule.kind is SuppressionKind.FINGERPRINT and rule.fingerprint:
                 by_fingerprint.setdefault(rule.fingerprint, rule)
             elif rule.detector and rule.user_id:
@@ -508,11 +533,6 @@ def _is_hex(value: str) -> bool:
     return len(value) <= 128 and all(c in "0123456789abcdef" for c in value.lower())
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def _decision(row: sa.Row[Any]) -> Decision:
     return Decision(
         finding_id=row.finding_id,
@@ -520,6 +540,17 @@ def _decision(row: sa.Row[Any]) -> Decision:
         note=row.note,
         actor=row.actor,
         updated_at=row.updated_at,
+    )
+
+
+def _event_decision(row: sa.Row[Any]) -> Decision:
+    """A `finding_triage_events` row as the decision it recorded."""
+    return Decision(
+        finding_id=row.finding_id,
+        status=TriageStatus(row.status),
+        note=row.note,
+        actor=row.actor,
+        updated_at=row.created_at,
     )
 
 
