@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from claude_compliance.reports import charts, findings_csv, period, render
+from claude_compliance import charts
+from claude_compliance.reports import findings_csv, period, render
 from claude_compliance.reports.config import ReportConfig, redact_url
 from claude_compliance.reports.deliveries import AlertLedger
 from claude_compliance.reports.findings import WITHHELD, safe_preview
@@ -62,13 +63,34 @@ def test_long_periods_chart_one_bar_per_week() -> None:
         DayCounts(date(2026, 1, 1) + timedelta(days=i), SeverityCounts(critical=1, low=i % 2))
         for i in range(90)
     ]
-    bars = charts.buckets(trend)
+    bars = render.trend_bars(trend)
     assert len(bars) == 13 and bars[0][0] == "01-01–01-07"
-    assert sum(c.total for _, c in bars) == sum(d.counts.total for d in trend)
-    svg = charts.severity_trend(trend)
+    assert sum(sum(c.values()) for _, c in bars) == sum(d.counts.total for d in trend)
+    svg = charts.stacked_bars(bars, legend=True)
     assert svg.count("<rect") == 4 + 13 * 2  # legend + two severities per bar
-    empty = charts.severity_trend([DayCounts(date(2026, 1, 1), SeverityCounts())])
-    assert "No findings in this period" in empty
+    assert "No findings in this period" not in svg
+    daily = render.trend_bars(trend[:62])
+    assert len(daily) == 62 and daily[0] == (
+        "01-01",
+        {"CRITICAL": 1, "HIGH": 0, "MEDIUM": 0, "LOW": 0},
+    )
+    empty = charts.stacked_bars(render.trend_bars([DayCounts(date(2026, 1, 1), SeverityCounts())]))
+    assert "No findings in this period" in empty and "<rect" not in empty
+
+
+@pytest.mark.parametrize(
+    ("counts", "top"),
+    [({}, 1), ({"LOW": 3}, 5), ({"CRITICAL": 7, "LOW": 5}, 20), ({"HIGH": 200}, 200)],
+)
+def test_the_trend_axis_tops_at_a_round_number_above_the_tallest_bar(
+    counts: dict[str, int], top: int
+) -> None:
+    svg = charts.stacked_bars([("d1", counts), ("d2", {})])
+    assert f'text-anchor="end">{top}</text>' in svg
+    # Both the dashboard (CSS classes) and a mailed report (inline fills) can colour a bar.
+    for severity in counts:
+        assert f'class="sev-{severity}"' in svg
+        assert f'fill="{charts.SEVERITY_COLORS[severity]}"' in svg
 
 
 def test_names_from_the_api_are_escaped_in_the_report() -> None:

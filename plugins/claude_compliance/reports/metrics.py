@@ -54,6 +54,11 @@ class SeverityCounts:
     def of(self, severity: str) -> int:
         return int(getattr(self, severity.lower()))
 
+    @property
+    def by_severity(self) -> dict[str, int]:
+        """`{"CRITICAL": n, …}`: what the charts draw."""
+        return {s: self.of(s) for s in SEVERITIES}
+
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, int]]) -> SeverityCounts:
         counts = {s.lower(): 0 for s in SEVERITIES}
