@@ -160,12 +160,21 @@ def _date(value: str) -> date:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from claude_compliance.pipeline import RunIncomplete, run_range
+    from claude_compliance.reports.config import DeliveryConfig
 
     settings = Settings.load()
+    deliveries = DeliveryConfig.from_env()
     progress = Progress()
     failures: list[str] = []
     try:
-        scans = run_range(settings, args.start, args.end, key_ids=args.keys, report=progress)
+        scans = run_range(
+            settings,
+            args.start,
+            args.end,
+            key_ids=args.keys,
+            report=progress,
+            deliveries=deliveries,
+        )
     except RunIncomplete as exc:
         scans, failures = exc.scans, exc.failures
     finally:
@@ -248,9 +257,11 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     _require_simulator()
     from claude_compliance.pipeline import run_range
+    from claude_compliance.reports.config import DeliveryConfig
     from compliance_simulator import SimConfig, Simulator, serve
 
     settings = Settings.load()
+    deliveries = DeliveryConfig.from_env()
     today = datetime.now(UTC).date()
     sim = Simulator(SimConfig(seed=args.seed, users=args.users, days=args.days, anchor=today))
     truth = settings.home / "simulator-truth.jsonl"
@@ -267,6 +278,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 today,
                 key_ids=[key_id],
                 report=progress,
+                deliveries=deliveries,
             )
         finally:
             progress.done()

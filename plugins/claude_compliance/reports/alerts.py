@@ -78,7 +78,7 @@ class AlertResult:
 def send_alerts(
     settings: Settings,
     *,
-    config: AlertConfig | None = None,
+    config: AlertConfig,
     triage: TriageView | None = None,
     key_ids: Sequence[str] | None = None,
     now: datetime | None = None,
@@ -90,7 +90,6 @@ def send_alerts(
     Every channel is attempted; if any failed, DeliveryError is raised afterwards naming
     them, and the fingerprints it did not carry stay pending for the next run.
     """
-    config = config or AlertConfig.from_env()
     if not config.has_channel:
         return AlertResult(is_configured=False, candidates=0, skipped_triaged=0, fingerprints=0)
     moment = (now or datetime.now(UTC)).astimezone(UTC)

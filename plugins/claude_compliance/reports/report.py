@@ -54,7 +54,7 @@ def build_report(
     start: date,
     end: date,
     *,
-    config: ReportConfig | None = None,
+    config: ReportConfig,
     triage: TriageView | None = None,
     with_pdf: bool = True,
     now: datetime | None = None,
@@ -63,7 +63,6 @@ def build_report(
 
     `now` only stamps the footer: the numbers depend on the period alone.
     """
-    config = config or ReportConfig.from_env()
     view = triage if triage is not None else triage_view(settings)
     period = Period(start, end)
     generated_at = now or datetime.now(UTC)
@@ -111,15 +110,12 @@ def build_report(
     )
 
 
-def email_report(
-    settings: Settings, period: Period, config: ReportConfig | None = None
-) -> list[str]:
+def email_report(settings: Settings, period: Period, config: ReportConfig) -> list[str]:
     """Email the stored report of `period` to `CLAUDE_COMPLIANCE_REPORT_EMAIL_TO`, if set.
 
     The body summarises `summary.json`; the PDF (or the HTML when there is none) and the CSV
     are attached. Returns the recipients (none: not configured).
     """
-    config = config or ReportConfig.from_env()
     if not config.email_to:
         return []
     directory = settings.reports_dir / period.label

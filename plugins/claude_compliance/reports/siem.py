@@ -72,7 +72,7 @@ def export_interval(
     key_id: str,
     interval: Interval,
     *,
-    config: SiemConfig | None = None,
+    config: SiemConfig,
     triage: TriageView | None = None,
     transport: httpx.BaseTransport | None = None,
     retry: RetryPolicy | None = None,
@@ -82,7 +82,6 @@ def export_interval(
 
     `force` re-sends every record to the collector, even those it already has.
     """
-    config = config or SiemConfig.from_env()
     with open_marts(settings) as con:
         rows = load_findings(
             con,
