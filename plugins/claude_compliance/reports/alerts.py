@@ -26,11 +26,11 @@ from claude_compliance.reports.findings import FindingRow, load_findings
 from claude_compliance.reports.mail import send_email
 from claude_compliance.reports.marts import open_marts
 from claude_compliance.reports.triage import (
+    StateTriage,
     TriageStatus,
     TriageView,
     refs_of,
     state_of,
-    triage_view,
 )
 from claude_compliance.reports.webhook import Poster, RetryPolicy
 from claude_compliance.settings import Settings
@@ -102,7 +102,7 @@ def send_alerts(
         params.append(list(key_ids))
     with open_marts(settings) as con:
         candidates = load_findings(con, where, params)
-    view = triage if triage is not None else triage_view(settings)
+    view = triage if triage is not None else StateTriage(runtime.state_engine(settings))
     states = view.states(refs_of(candidates))
     eligible = [
         row

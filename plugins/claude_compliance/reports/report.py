@@ -23,7 +23,7 @@ from claude_compliance.reports.marts import has_table, open_marts
 from claude_compliance.reports.metrics import IN_PERIOD, LEDGER_OK_STATUSES, ReportData, compute
 from claude_compliance.reports.pdf import print_pdf
 from claude_compliance.reports.period import Period
-from claude_compliance.reports.triage import NoTriage, TriageView, refs_of, triage_view
+from claude_compliance.reports.triage import NoTriage, StateTriage, TriageView, refs_of
 from claude_compliance.settings import Settings
 
 HTML_NAME = "report.html"
@@ -63,7 +63,9 @@ def build_report(
 
     `now` only stamps the footer: the numbers depend on the period alone.
     """
-    view = triage if triage is not None else triage_view(settings)
+    from claude_compliance import runtime
+
+    view = triage if triage is not None else StateTriage(runtime.state_engine(settings))
     period = Period(start, end)
     generated_at = now or datetime.now(UTC)
     began = time.perf_counter()

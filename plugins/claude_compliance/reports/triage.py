@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from claude_compliance.settings import Settings
 from claude_compliance.state.triage import FindingRef, TriageStatus, TriageStore
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "TriageView",
     "refs_of",
     "state_of",
-    "triage_view",
 ]
 
 
@@ -81,13 +79,6 @@ class StateTriage:
             for finding_id, state in self._store.states(findings, as_of=moment).items()
             if state.updated_at is not None or state.is_suppressed  # the rest: UNTRIAGED
         }
-
-
-def triage_view(settings: Settings) -> TriageView:
-    """The installation's triage source: the state DB."""
-    from claude_compliance import runtime
-
-    return StateTriage(runtime.state_engine(settings))
 
 
 def state_of(states: Mapping[str, TriageState], finding_id: str) -> TriageState:

@@ -6,9 +6,9 @@ decisions stored here against them survive. A suppression hides matching finding
 default: every finding of one value (`fingerprint`), or of one detector for one user
 (`detector_user`).
 
-For the reports team: `finding_states(settings, refs)` answers "what is the triage status
-and suppression of these findings", and `triage_tables(engine)` gives both as Arrow tables to
-join inside DuckDB (`con.register("triage", tables.triage)`).
+The store takes the engine its caller got from `runtime.state_engine`: `states(refs)` answers
+"what is the triage status and suppression of these findings" (now, or `as_of` a moment),
+and `tables()` gives both as Arrow tables to join inside DuckDB (`tables.register(cursor)`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from claude_compliance.settings import Settings
 from claude_compliance.state.audit import AuditLog
 from claude_compliance.state.db import in_batches
 from claude_compliance.state.schema import (
@@ -496,20 +495,6 @@ class TriageStore:
                 }
             ),
         )
-
-
-def finding_states(settings: Settings, findings: Iterable[FindingRef]) -> dict[str, FindingState]:
-    """Triage status and suppression of `findings` (e.g. rows of the `findings` mart)."""
-    from claude_compliance import runtime
-
-    return TriageStore(runtime.state_engine(settings)).states(findings)
-
-
-def triage_tables(settings: Settings) -> TriageTables:
-    """The triage decisions and active suppressions as Arrow tables, for DuckDB joins."""
-    from claude_compliance import runtime
-
-    return TriageStore(runtime.state_engine(settings)).tables()
 
 
 def _status(value: TriageStatus | str) -> TriageStatus:
