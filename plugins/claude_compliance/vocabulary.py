@@ -45,8 +45,11 @@ def severity_rank_sql(column: str) -> str:
 
     `column` is a column expression written by the caller, never request input.
     """
-    whens = " ".join(f"when '{s.value}' then {s.rank}" for s in FINDING_SEVERITIES)
-    return f"case {column} {whens} else 0 end"
+    return f"case {column} {' '.join(_rank_whens())} else 0 end"
+
+
+def _rank_whens() -> list[str]:
+    return [f"when '{s.value}' then {s.rank}" for s in FINDING_SEVERITIES]
 
 
 def max_severity_sql(column: str = "severity") -> str:
@@ -61,20 +64,24 @@ DBT_MACRO = Path("macros") / "severity.sql"
 def dbt_macro() -> str:
     """The dbt macros `severity_rank(column)` and `severity_weight(severity)`."""
     weights = json.dumps(dict(RISK_WEIGHTS))
-    rank = severity_rank_sql("{{ column }}")
+    whens = "".join(f"        {when}\n" for when in _rank_whens())
+    # Laid out for sqlfluff (four-space indents, lines under 100); `-%}` strips the indents.
     return (
         "{#- Generated from claude_compliance.vocabulary: do not edit; regenerate with\n"
         "    python -m claude_compliance.vocabulary <dbt project dir> -#}\n"
         "{% macro severity_rank(column) -%}\n"
-        f"{rank}\n"
+        "    case {{ column }}\n"
+        f"{whens}"
+        "        else 0\n"
+        "    end\n"
         "{%- endmacro %}\n"
         "\n"
         "{% macro severity_weight(severity) -%}\n"
-        f"{{%- set weights = {weights} -%}}\n"
-        "{%- if severity not in weights -%}\n"
-        '{{ exceptions.raise_compiler_error("unknown severity " ~ severity) }}\n'
-        "{%- endif -%}\n"
-        "{{ weights[severity] }}\n"
+        f"    {{%- set weights = {weights} -%}}\n"
+        "    {%- if severity not in weights -%}\n"
+        '        {{ exceptions.raise_compiler_error("unknown severity " ~ severity) }}\n'
+        "    {%- endif -%}\n"
+        "    {{ weights[severity] }}\n"
         "{%- endmacro %}\n"
     )
 
