@@ -77,11 +77,14 @@ def compliance_report() -> None:
         retry_delay=timedelta(minutes=2),
     )
     def render() -> dict[str, Any]:
+        from claude_compliance.reports.config import ReportConfig
         from claude_compliance.reports.report import build_report
         from claude_compliance.settings import Settings
 
         period = _period()
-        result = build_report(Settings.from_env(), period.start, period.end)
+        result = build_report(
+            Settings.from_env(), period.start, period.end, config=ReportConfig.from_env()
+        )
         return {
             "directory": str(result.directory),
             "findings": result.findings,
@@ -98,10 +101,11 @@ def compliance_report() -> None:
     )
     def email(rendered: dict[str, Any]) -> list[str]:
         """Mail the stored report; a no-op when no recipient is configured."""
+        from claude_compliance.reports.config import ReportConfig
         from claude_compliance.reports.report import email_report
         from claude_compliance.settings import Settings
 
-        return email_report(Settings.from_env(), _period())
+        return email_report(Settings.from_env(), _period(), ReportConfig.from_env())
 
     email(wait_for_sync() >> render())
 

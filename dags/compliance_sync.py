@@ -149,21 +149,25 @@ def compliance_sync() -> None:
     )
     def siem_export(key_id: str, _published: str) -> int:
         """The interval's findings of one key to the SIEM (files and/or HEC / _bulk)."""
+        from claude_compliance.reports.config import SiemConfig
         from claude_compliance.reports.siem import export_interval
         from claude_compliance.settings import Settings
 
         get_current_context()["key_id"] = key_id  # type: ignore[typeddict-unknown-key]
 
-        return export_interval(Settings.from_env(), key_id, _interval()).records
+        settings, config = Settings.from_env(), SiemConfig.from_env()
+        return export_interval(settings, key_id, _interval(), config=config).records
 
     @task(execution_timeout=timedelta(minutes=15), **NETWORK_RETRIES)
     def alerts(key_ids: list[str], _published: str) -> int:
         """New findings at or above the alert severity, once per fingerprint (a retry sends
         only what was not sent)."""
         from claude_compliance.reports.alerts import send_alerts
+        from claude_compliance.reports.config import AlertConfig
         from claude_compliance.settings import Settings
 
-        result = send_alerts(Settings.from_env(), key_ids=key_ids)
+        config = AlertConfig.from_env()
+        result = send_alerts(Settings.from_env(), config=config, key_ids=key_ids)
         return sum(len(sent) for sent in result.sent.values())
 
     @task(trigger_rule="all_done", retries=0, execution_timeout=timedelta(minutes=5))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["CATEGORY_SEVERITY", "Category", "Finding", "Severity"]
+__all__ = ["CATEGORY_SEVERITY", "FINDING_SEVERITIES", "Category", "Finding", "Severity"]
 
 
 class Severity(StrEnum):
@@ -33,6 +33,15 @@ class Severity(StrEnum):
     def rank(self) -> int:
         """0 for NONE up to 4 for CRITICAL."""
         return _RANK[self]
+
+    @property
+    def weight(self) -> float:
+        """Points per finding of this severity in a user's risk score (reports, `user_risk`).
+
+        A simple, explainable weighting that ranks one leaked key above several email
+        addresses: 10 × CRITICAL + 5 × HIGH + 2 × MEDIUM + 1 × LOW.
+        """
+        return _WEIGHT[self]
 
     @classmethod
     def max_of(cls, severities: Iterable[Severity | str]) -> Severity:
@@ -87,6 +96,18 @@ _RANK: dict[Severity, int] = {
     Severity.CRITICAL: 4,
 }
 _RANK_BY_VALUE: dict[str, int] = {severity.value: rank for severity, rank in _RANK.items()}
+_WEIGHT: dict[Severity, float] = {
+    Severity.NONE: 0.0,
+    Severity.LOW: 1.0,
+    Severity.MEDIUM: 2.0,
+    Severity.HIGH: 5.0,
+    Severity.CRITICAL: 10.0,
+}
+
+FINDING_SEVERITIES: tuple[Severity, ...] = tuple(
+    sorted((s for s in Severity if s is not Severity.NONE), key=lambda s: s.rank, reverse=True)
+)
+"""The severities a finding can have, highest first (NONE is an input without findings)."""
 
 
 class Category(StrEnum):

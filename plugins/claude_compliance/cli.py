@@ -160,12 +160,21 @@ def _date(value: str) -> date:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from claude_compliance.pipeline import RunIncomplete, run_range
+    from claude_compliance.reports.config import DeliveryConfig
 
     settings = Settings.load()
+    deliveries = DeliveryConfig.from_env()
     progress = Progress()
     failures: list[str] = []
     try:
-        scans = run_range(settings, args.start, args.end, key_ids=args.keys, report=progress)
+        scans = run_range(
+            settings,
+            args.start,
+            args.end,
+            key_ids=args.keys,
+            report=progress,
+            deliveries=deliveries,
+        )
     except RunIncomplete as exc:
         scans, failures = exc.scans, exc.failures
     finally:
@@ -248,9 +257,11 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     _require_simulator()
     from claude_compliance.pipeline import run_range
+    from claude_compliance.reports.config import DeliveryConfig
     from compliance_simulator import SimConfig, Simulator, serve
 
     settings = Settings.load()
+    deliveries = DeliveryConfig.from_env()
     today = datetime.now(UTC).date()
     sim = Simulator(SimConfig(seed=args.seed, users=args.users, days=args.days, anchor=today))
     truth = settings.home / "simulator-truth.jsonl"
@@ -267,6 +278,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 today,
                 key_ids=[key_id],
                 report=progress,
+                deliveries=deliveries,
             )
         finally:
             progress.done()
@@ -294,13 +306,14 @@ def _demo_key(settings: Settings, plaintext: str) -> str:
 def _print_summary(settings: Settings) -> None:
     import duckdb
 
+    from claude_compliance.vocabulary import severity_rank_sql
+
     path = settings.published_db_path
     with duckdb.connect(str(path), read_only=True) as con:
         total = con.execute("select count(*) from findings").fetchall()[0][0]
         by_severity = con.execute(
-            "select severity, count(*) from findings group by severity order by "
-            "case severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 "
-            "when 'LOW' then 3 else 4 end"
+            "select severity, count(*) from findings group by severity "  # noqa: S608 - constant expression
+            f"order by {severity_rank_sql('severity')} desc"
         ).fetchall()
         by_source = con.execute(
             "select source, count(*) from findings group by source order by 2 desc"

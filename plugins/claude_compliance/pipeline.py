@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -33,6 +33,9 @@ from claude_compliance.settings import Settings
 from claude_compliance.sync.extract import SyncOptions, TableReport, extract_interval
 from claude_compliance.warehouse.builder import DbtResult, build_warehouse, publish_docs
 from claude_compliance.warehouse.publish import publish as publish_warehouse
+
+if TYPE_CHECKING:
+    from claude_compliance.reports.config import DeliveryConfig
 
 log = logging.getLogger(__name__)
 
@@ -346,16 +349,18 @@ def run_range(
     key_ids: Sequence[str] | None = None,
     transport: httpx.BaseTransport | None = None,
     report: Reporter | None = None,
+    deliveries: DeliveryConfig | None = None,
 ) -> list[ScanResult]:
     """extract → scan for each key × daily interval of [start, end), then build and publish.
 
     A failing key × interval stops neither the other keys nor the later intervals; the run
     raises `RunIncomplete` at the end, naming every failure, after the warehouse was rebuilt
-    and published from whatever did succeed.
+    and published from whatever did succeed. `deliveries` (the SIEM export and alerts after
+    the publish) is loaded by the caller, the CLI from the environment; None delivers nothing.
     """
     say = report or (lambda _line: None)
     with home_writer(settings, f"run {start}..{end}", say):
-        return _run_range(settings, start, end, key_ids, transport, say)
+        return _run_range(settings, start, end, key_ids, transport, say, deliveries)
 
 
 def _run_range(
@@ -365,6 +370,7 @@ def _run_range(
     key_ids: Sequence[str] | None,
     transport: httpx.BaseTransport | None,
     say: Reporter,
+    deliveries: DeliveryConfig | None,
 ) -> list[ScanResult]:
     keys = active_key_ids(settings, key_ids)
     if not keys:
@@ -421,7 +427,8 @@ def _run_range(
     build(settings, report=say, resync=resync)
     say("publish")
     publish(settings)
-    failures.extend(deliver(settings, synced, keys, say))
+    if deliveries is not None:
+        failures.extend(deliver(settings, synced, keys, say, deliveries))
     if failures:
         raise RunIncomplete(failures, scans)
     return scans
@@ -432,6 +439,7 @@ def deliver(
     synced: Sequence[tuple[str, Interval]],
     key_ids: Sequence[str],
     say: Reporter,
+    config: DeliveryConfig,
 ) -> list[str]:
     """After publish: the SIEM export of each synced key × interval, then the alerts.
 
@@ -445,14 +453,14 @@ def deliver(
     failures: list[str] = []
     for key_id, interval in synced:
         try:
-            exported = export_interval(settings, key_id, interval)
+            exported = export_interval(settings, key_id, interval, config=config.siem)
         except ReportError as exc:
             failures.append(f"SIEM export of key {key_id} for {interval} failed: {exc}")
             continue
         if exported.records:
             say(f"interval {interval.dt} key {key_id}: exported {exported.records} findings")
     try:
-        alerts = send_alerts(settings, key_ids=key_ids)
+        alerts = send_alerts(settings, config=config.alerts, key_ids=key_ids)
     except ReportError as exc:
         failures.append(f"alerts failed: {exc}")
     else:

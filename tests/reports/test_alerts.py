@@ -161,9 +161,11 @@ def test_email_alerts_are_one_digest_through_the_smtp_provider(
         import json
         from datetime import datetime
         from claude_compliance.reports.alerts import send_alerts
+        from claude_compliance.reports.config import AlertConfig
         from claude_compliance.settings import Settings
         now = datetime.fromisoformat({NOW.isoformat()!r})
-        runs = [send_alerts(Settings.load(), now=now).sent for _ in range(2)]
+        config = AlertConfig.from_env()
+        runs = [send_alerts(Settings.load(), config=config, now=now).sent for _ in range(2)]
         print(json.dumps(runs))
         """
     )

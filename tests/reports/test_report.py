@@ -19,6 +19,7 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
+from claude_compliance.reports.config import ReportConfig
 from claude_compliance.reports.period import Period
 from claude_compliance.reports.report import build_report, sync_has_reached
 from claude_compliance.settings import Settings
@@ -35,6 +36,8 @@ from tests.reports.loopback import SmtpSink, decoded_parts
 pytestmark = pytest.mark.slow
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+REPORT = ReportConfig.from_env({})
+"""No recipient: what the tests of the numbers, the HTML and the CSV need."""
 
 
 def sql(settings: Settings, query: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -111,7 +114,9 @@ def repeated_fingerprint(built: Built) -> str:
 
 def test_report_numbers_match_sql_over_the_marts(report_settings: Settings, built: Built) -> None:
     settings = report_settings
-    result = build_report(settings, WINDOW_START.date(), WINDOW_END.date(), with_pdf=False)
+    result = build_report(
+        settings, WINDOW_START.date(), WINDOW_END.date(), config=REPORT, with_pdf=False
+    )
     assert result.directory == settings.reports_dir / "2026-11-17_2026-11-20"
     summary = json.loads(result.summary_path.read_text())
     bounds = [WINDOW_START, WINDOW_END]
@@ -307,7 +312,7 @@ def test_rerunning_a_past_period_gives_the_same_numbers(
     _resolve_during_period(settings, first, fingerprint, period.start_at + timedelta(hours=30))
 
     before = build_report(
-        settings, start, end, with_pdf=False, now=datetime(2026, 11, 23, tzinfo=UTC)
+        settings, start, end, config=REPORT, with_pdf=False, now=datetime(2026, 11, 23, tzinfo=UTC)
     )
     summary = json.loads(before.summary_path.read_text())
     assert summary["triage"]["resolved_in_period"] == 1
@@ -324,16 +329,20 @@ def test_rerunning_a_past_period_gives_the_same_numbers(
     )
     store.add_suppression("fingerprint", fingerprint=repeated_fingerprint(built), actor="a")
 
-    after = build_report(settings, start, end, with_pdf=False, now=datetime(2027, 3, 1, tzinfo=UTC))
+    after = build_report(
+        settings, start, end, config=REPORT, with_pdf=False, now=datetime(2027, 3, 1, tzinfo=UTC)
+    )
     assert after.summary_path.read_bytes() == frozen
     assert after.csv_path.read_bytes() == frozen_csv
     assert "2027-03-01" in after.html_path.read_text()  # only the footer moved
 
     # The next period sees the later decisions.
-    later = build_report(settings, end, WINDOW_END.date(), with_pdf=False)
+    later = build_report(settings, end, WINDOW_END.date(), config=REPORT, with_pdf=False)
     triage = json.loads(later.summary_path.read_text())["triage"]
     assert triage["false_positive_in_period"] == 0  # decided today, after that period too
-    current = build_report(settings, start, WINDOW_END.date() + timedelta(days=30), with_pdf=False)
+    current = build_report(
+        settings, start, WINDOW_END.date() + timedelta(days=30), config=REPORT, with_pdf=False
+    )
     triage = json.loads(current.summary_path.read_text())["triage"]
     assert triage["false_positive_in_period"] == 3
     assert triage["new_suppressed"] == 10
@@ -342,7 +351,9 @@ def test_rerunning_a_past_period_gives_the_same_numbers(
 def test_pdf_renders_and_leaks_nothing(
     report_settings: Settings, built: Built, tmp_path: Path
 ) -> None:
-    result = build_report(report_settings, WINDOW_START.date(), WINDOW_END.date())
+    result = build_report(
+        report_settings, WINDOW_START.date(), WINDOW_END.date(), config=ReportConfig.from_env()
+    )
     assert result.pdf_path is not None and result.pdf_path.read_bytes()[:5] == b"%PDF-"
     subprocess.run(
         [

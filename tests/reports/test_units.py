@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import doctest
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from claude_compliance.reports import charts, findings_csv, period, render
+from claude_compliance import charts
+from claude_compliance.reports import findings_csv, period, render
 from claude_compliance.reports.config import ReportConfig, redact_url
 from claude_compliance.reports.deliveries import AlertLedger
 from claude_compliance.reports.findings import WITHHELD, safe_preview
@@ -25,7 +25,7 @@ from claude_compliance.reports.metrics import (
     UserRisk,
 )
 from claude_compliance.reports.period import Period
-from claude_compliance.reports.triage import FindingRef, StateTriage, TriageStatus
+from claude_compliance.reports.triage import FindingRef, StateTriage, TriageStatus, state_of
 from claude_compliance.settings import Settings, SettingsError
 
 
@@ -63,13 +63,34 @@ def test_long_periods_chart_one_bar_per_week() -> None:
         DayCounts(date(2026, 1, 1) + timedelta(days=i), SeverityCounts(critical=1, low=i % 2))
         for i in range(90)
     ]
-    bars = charts.buckets(trend)
+    bars = render.trend_bars(trend)
     assert len(bars) == 13 and bars[0][0] == "01-01–01-07"
-    assert sum(c.total for _, c in bars) == sum(d.counts.total for d in trend)
-    svg = charts.severity_trend(trend)
+    assert sum(sum(c.values()) for _, c in bars) == sum(d.counts.total for d in trend)
+    svg = charts.stacked_bars(bars, legend=True)
     assert svg.count("<rect") == 4 + 13 * 2  # legend + two severities per bar
-    empty = charts.severity_trend([DayCounts(date(2026, 1, 1), SeverityCounts())])
-    assert "No findings in this period" in empty
+    assert "No findings in this period" not in svg
+    daily = render.trend_bars(trend[:62])
+    assert len(daily) == 62 and daily[0] == (
+        "01-01",
+        {"CRITICAL": 1, "HIGH": 0, "MEDIUM": 0, "LOW": 0},
+    )
+    empty = charts.stacked_bars(render.trend_bars([DayCounts(date(2026, 1, 1), SeverityCounts())]))
+    assert "No findings in this period" in empty and "<rect" not in empty
+
+
+@pytest.mark.parametrize(
+    ("counts", "top"),
+    [({}, 1), ({"LOW": 3}, 5), ({"CRITICAL": 7, "LOW": 5}, 20), ({"HIGH": 200}, 200)],
+)
+def test_the_trend_axis_tops_at_a_round_number_above_the_tallest_bar(
+    counts: dict[str, int], top: int
+) -> None:
+    svg = charts.stacked_bars([("d1", counts), ("d2", {})])
+    assert f'text-anchor="end">{top}</text>' in svg
+    # Both the dashboard (CSS classes) and a mailed report (inline fills) can colour a bar.
+    for severity in counts:
+        assert f'class="sev-{severity}"' in svg
+        assert f'fill="{charts.SEVERITY_COLORS[severity]}"' in svg
 
 
 def test_names_from_the_api_are_escaped_in_the_report() -> None:
@@ -171,7 +192,7 @@ def test_triage_as_of_a_moment_replays_decisions_and_suppressions(settings: Sett
         FindingRef("f3", "cc"),
         FindingRef("f4", "dd", "ssn", "u9"),
     ]
-    view = StateTriage(settings)
+    view = StateTriage(engine)
 
     def at(moment: datetime) -> dict[str, tuple[str, bool]]:
         return {
@@ -194,7 +215,7 @@ def test_triage_as_of_a_moment_replays_decisions_and_suppressions(settings: Sett
     assert "f3" not in at(t[4]) and at(t[4])["f4"] == ("open", True)
     now = view.states(refs)  # the library's own answer for the present
     assert now["f1"].status is TriageStatus.RESOLVED and now["f4"].is_suppressed
-    assert not now["f3"].is_suppressed
+    assert "f3" not in now and not state_of(now, "f3").is_suppressed  # missing: untriaged
 
 
 def test_alert_claims_are_exclusive_and_released_on_failure(settings: Settings) -> None:
@@ -212,26 +233,3 @@ def test_alert_claims_are_exclusive_and_released_on_failure(settings: Settings) 
     assert ledger.claim("webhook", alerts, now=now) == ["fp2"]
     # A claim abandoned by a killed worker expires.
     assert ledger.claim("webhook", alerts, now=now + timedelta(minutes=31)) == ["fp2"]
-
-
-def test_migration_0004_creates_exactly_the_ledger_tables(tmp_path: Path) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    from claude_compliance.reports.deliveries import metadata
-    from claude_compliance.state.db import current_revision, downgrade, make_engine, upgrade
-
-    def ours(obj: object, name: str | None, type_: str, *_: object) -> bool:
-        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
-        return table in metadata.tables
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'state.db'}")
-    upgrade(engine)
-    with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_object": ours})
-        assert compare_metadata(context, metadata) == []
-    assert set(metadata.tables) <= set(sa.inspect(engine).get_table_names())
-    downgrade(engine, "0003")
-    assert current_revision(engine) == "0003"
-    assert not set(metadata.tables) & set(sa.inspect(engine).get_table_names())
-    engine.dispose()

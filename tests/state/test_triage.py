@@ -78,13 +78,12 @@ def test_suppressions_by_fingerprint_and_by_detector_and_user(engine) -> None:  
     assert actions == ["suppression_remove", "suppression_add", "suppression_add"]
 
 
-def test_finding_states_is_the_library_entry_point(home, settings) -> None:  # type: ignore[no-untyped-def]
+def test_states_take_mart_rows_and_tables_carry_the_decisions(home, settings) -> None:  # type: ignore[no-untyped-def]
     from claude_compliance import runtime
-    from claude_compliance.state.triage import finding_states, triage_tables
 
-    TriageStore(runtime.state_engine(settings)).set_status([B], "resolved", actor="ann")
-    states = finding_states(
-        settings,
+    store = TriageStore(runtime.state_engine(settings))
+    store.set_status([B], "resolved", actor="ann")
+    states = store.states(
         [
             A,
             FindingRef.from_row(
@@ -99,7 +98,7 @@ def test_finding_states_is_the_library_entry_point(home, settings) -> None:  # t
     )
     assert states[A.finding_id].status is TriageStatus.OPEN
     assert states[B.finding_id].status is TriageStatus.RESOLVED
-    assert triage_tables(settings).triage.column("status").to_pylist() == ["resolved"]
+    assert store.tables().triage.column("status").to_pylist() == ["resolved"]
 
 
 @pytest.mark.parametrize("status", ["remediated", TriageStatus.REMEDIATED])

@@ -76,10 +76,10 @@ final as (
         coalesce(input_counts.inputs_with_findings, 0) as inputs_with_findings,
         finding_counts.last_finding_at,
         cast(
-            10 * coalesce(finding_counts.critical_count, 0)
-            + 5 * coalesce(finding_counts.high_count, 0)
-            + 2 * coalesce(finding_counts.medium_count, 0)
-            + coalesce(finding_counts.low_count, 0)
+            {{ severity_weight('CRITICAL') }} * coalesce(finding_counts.critical_count, 0)
+            + {{ severity_weight('HIGH') }} * coalesce(finding_counts.high_count, 0)
+            + {{ severity_weight('MEDIUM') }} * coalesce(finding_counts.medium_count, 0)
+            + {{ severity_weight('LOW') }} * coalesce(finding_counts.low_count, 0)
             as double
         ) as risk_score
 

@@ -341,9 +341,9 @@ class KeyStore:
                     key_id=row.key_id,
                     status=row.status,
                     error=row.error,
-                    interval_start=_utc_or_none(row.interval_start),
-                    interval_end=_utc_or_none(row.interval_end),
-                    recorded_at=_utc(row.recorded_at),
+                    interval_start=row.interval_start,
+                    interval_end=row.interval_end,
+                    recorded_at=row.recorded_at,
                 )
                 for row in conn.execute(query)
             ]
@@ -417,21 +417,13 @@ def _record(row: sa.Row[Any]) -> KeyRecord:
         organizations=tuple(json.loads(row.organizations or "[]")),
         organization_names=tuple(json.loads(row.organization_names or "[]")),
         status=row.status,
-        created_at=_utc(row.created_at),
+        created_at=row.created_at,
         created_by=row.created_by,
-        last_validated_at=_utc_or_none(row.last_validated_at),
-        last_sync_at=_utc_or_none(row.last_sync_at),
+        last_validated_at=row.last_validated_at,
+        last_sync_at=row.last_sync_at,
         last_sync_status=row.last_sync_status,
         last_error=row.last_error,
-        revoked_at=_utc_or_none(row.revoked_at),
+        revoked_at=row.revoked_at,
         revoked_by=row.revoked_by,
-        last_success_at=_utc_or_none(getattr(row, "last_success_at", None)),
+        last_success_at=getattr(row, "last_success_at", None),
     )
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _utc_or_none(value: datetime | None) -> datetime | None:
-    return _utc(value) if value else None

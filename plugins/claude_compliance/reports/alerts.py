@@ -26,11 +26,11 @@ from claude_compliance.reports.findings import FindingRow, load_findings
 from claude_compliance.reports.mail import send_email
 from claude_compliance.reports.marts import open_marts
 from claude_compliance.reports.triage import (
+    StateTriage,
     TriageStatus,
     TriageView,
     refs_of,
     state_of,
-    triage_view,
 )
 from claude_compliance.reports.webhook import Poster, RetryPolicy
 from claude_compliance.settings import Settings
@@ -78,7 +78,7 @@ class AlertResult:
 def send_alerts(
     settings: Settings,
     *,
-    config: AlertConfig | None = None,
+    config: AlertConfig,
     triage: TriageView | None = None,
     key_ids: Sequence[str] | None = None,
     now: datetime | None = None,
@@ -90,7 +90,6 @@ def send_alerts(
     Every channel is attempted; if any failed, DeliveryError is raised afterwards naming
     them, and the fingerprints it did not carry stay pending for the next run.
     """
-    config = config or AlertConfig.from_env()
     if not config.has_channel:
         return AlertResult(is_configured=False, candidates=0, skipped_triaged=0, fingerprints=0)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
@@ -103,7 +102,7 @@ def send_alerts(
         params.append(list(key_ids))
     with open_marts(settings) as con:
         candidates = load_findings(con, where, params)
-    view = triage if triage is not None else triage_view(settings)
+    view = triage if triage is not None else StateTriage(runtime.state_engine(settings))
     states = view.states(refs_of(candidates))
     eligible = [
         row

@@ -1,8 +1,9 @@
 """Configuration of reports, alerts and the SIEM export, read from the environment once.
 
 Like `Settings`, each object is frozen and validated at load time (the error names the
-variable). Webhook URLs and SIEM tokens are credentials: they are kept out of `repr()` and
-every message shows them through `redact_url` only.
+variable). The entry points (CLI commands, DAG tasks) load them and pass them down; nothing
+below them reads the environment. Webhook URLs and SIEM tokens are credentials: they are
+kept out of `repr()` and every message shows them through `redact_url` only.
 """
 
 from __future__ import annotations
@@ -206,3 +207,15 @@ def _chromium(env: Mapping[str, str]) -> str | None:
         if found:
             return found
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryConfig:
+    """What a run delivers after each publish: the SIEM export and the alerts."""
+
+    alerts: AlertConfig
+    siem: SiemConfig
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> DeliveryConfig:
+        return cls(AlertConfig.from_env(environ), SiemConfig.from_env(environ))

@@ -1,6 +1,7 @@
 """What was already sent: alerted fingerprints per channel, and records exported per SIEM sink.
 
-Both tables live in the state DB (created by migration 0004). An alert is claimed before it
+Both tables are part of the state DB's one metadata (`state.schema`, created by migration
+0004). An alert is claimed before it
 is sent and confirmed after, so two overlapping runs never send the same fingerprint twice,
 and a failed send releases its claim for the next run to retry.
 """
@@ -12,33 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-metadata = sa.MetaData()
-TS = sa.DateTime(timezone=True)
-
-alert_deliveries_table = sa.Table(
-    "alert_deliveries",
-    metadata,
-    sa.Column("fingerprint", sa.String(128), primary_key=True),
-    sa.Column("channel", sa.String(20), primary_key=True),
-    sa.Column("finding_id", sa.String(64), nullable=False),
-    sa.Column("severity", sa.String(10), nullable=False),
-    sa.Column("category", sa.String(40), nullable=False),
-    sa.Column("claimed_at", TS, nullable=False),
-    sa.Column("delivered_at", TS),
-)
-
-siem_exports_table = sa.Table(
-    "siem_exports",
-    metadata,
-    sa.Column("sink", sa.String(64), primary_key=True),
-    sa.Column("finding_id", sa.String(64), primary_key=True),
-    sa.Column("record_hash", sa.String(64), nullable=False),
-    sa.Column("exported_at", TS, nullable=False),
-)
+from claude_compliance.state.db import in_batches
+from claude_compliance.state.schema import alert_deliveries_table, siem_exports_table
 
 CLAIM_TTL = timedelta(minutes=30)
 """A claim older than this whose send never finished (a killed worker) may be taken again."""
-_CHUNK = 500
 
 
 class AlertLedger:
@@ -51,7 +30,7 @@ class AlertLedger:
         table = alert_deliveries_table
         found: set[str] = set()
         with self._engine.connect() as conn:
-            for chunk in _chunks(wanted):
+            for chunk in in_batches(wanted):
                 rows = conn.execute(
                     sa.select(table.c.fingerprint).where(
                         table.c.channel == channel, table.c.fingerprint.in_(chunk)
@@ -98,7 +77,7 @@ class AlertLedger:
     def confirm(self, channel: str, fingerprints: Sequence[str], *, now: datetime) -> None:
         table = alert_deliveries_table
         with self._engine.begin() as conn:
-            for chunk in _chunks(sorted(fingerprints)):
+            for chunk in in_batches(sorted(fingerprints)):
                 conn.execute(
                     table.update()
                     .where(table.c.channel == channel, table.c.fingerprint.in_(chunk))
@@ -108,7 +87,7 @@ class AlertLedger:
     def release(self, channel: str, fingerprints: Sequence[str]) -> None:
         table = alert_deliveries_table
         with self._engine.begin() as conn:
-            for chunk in _chunks(sorted(fingerprints)):
+            for chunk in in_batches(sorted(fingerprints)):
                 conn.execute(
                     table.delete().where(
                         table.c.channel == channel,
@@ -129,7 +108,7 @@ class ExportLedger:
         table = siem_exports_table
         found: dict[str, str] = {}
         with self._engine.connect() as conn:
-            for chunk in _chunks(wanted):
+            for chunk in in_batches(wanted):
                 rows = conn.execute(
                     sa.select(table.c.finding_id, table.c.record_hash).where(
                         table.c.sink == sink, table.c.finding_id.in_(chunk)
@@ -145,7 +124,7 @@ class ExportLedger:
         table = siem_exports_table
         ids = sorted(hashes)
         with self._engine.begin() as conn:
-            for chunk in _chunks(ids):
+            for chunk in in_batches(ids):
                 conn.execute(
                     table.delete().where(table.c.sink == sink, table.c.finding_id.in_(chunk))
                 )
@@ -161,8 +140,3 @@ class ExportLedger:
                     for fid in ids
                 ],
             )
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]

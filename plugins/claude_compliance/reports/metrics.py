@@ -25,10 +25,9 @@ from claude_compliance.reports.triage import (
     TriageView,
     state_of,
 )
+from claude_compliance.state.schema import as_utc
+from claude_compliance.vocabulary import RISK_WEIGHTS, SEVERITIES, max_severity_sql
 
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
-RISK_WEIGHTS: Mapping[str, float] = {"CRITICAL": 10.0, "HIGH": 5.0, "MEDIUM": 2.0, "LOW": 1.0}
-"""Points per finding of each severity in a user's risk score."""
 TOP_USERS = 10
 TOP_SHARED_FINGERPRINTS = 25
 LEDGER_OK_STATUSES = ("ok", "skipped_no_scope")
@@ -54,6 +53,11 @@ class SeverityCounts:
 
     def of(self, severity: str) -> int:
         return int(getattr(self, severity.lower()))
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        """`{"CRITICAL": n, …}`: what the charts draw."""
+        return {s: self.of(s) for s in SEVERITIES}
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, int]]) -> SeverityCounts:
@@ -357,7 +361,7 @@ def _shared_fingerprints(
         select
             fingerprint,
             min(category) as category,
-            {_max_severity_sql()} as severity,
+            {max_severity_sql()} as severity,
             min(redacted_match) as preview,
             count(distinct user_id) as users,
             count(*) as occurrences,
@@ -387,12 +391,6 @@ def _shared_fingerprints(
         for r in rows
     ]
     return tuple(shared[:TOP_SHARED_FINGERPRINTS]), len(shared)
-
-
-def _max_severity_sql() -> str:
-    ranks = " ".join(f"when '{s}' then {4 - i}" for i, s in enumerate(SEVERITIES))
-    names = " ".join(f"when {4 - i} then '{s}'" for i, s in enumerate(SEVERITIES))
-    return f"case max(case severity {ranks} end) {names} end"
 
 
 def _triage(con: duckdb.DuckDBPyConnection, period: Period, view: TriageView) -> TriageSummary:
@@ -481,8 +479,8 @@ def _sync(
                         {
                             "key_id": key_id,
                             "resource": resource,
-                            "interval_start": _utc(r["interval_start"]),
-                            "interval_end": _utc(r["interval_end"]),
+                            "interval_start": as_utc(r["interval_start"]),
+                            "interval_end": as_utc(r["interval_end"]),
                             "status": r["status"],
                         }
                     )
@@ -512,12 +510,8 @@ def _sync(
     )
 
 
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _clip(value: datetime, lo: datetime, hi: datetime) -> datetime:
-    return min(max(_utc(value), lo), hi)
+    return min(max(as_utc(value), lo), hi)
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -551,7 +545,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime):
-        return _utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from claude_compliance.reports import charts
-from claude_compliance.reports.metrics import RISK_WEIGHTS, SEVERITIES, ReportData
+from claude_compliance import charts
+from claude_compliance.reports.metrics import DayCounts, ReportData, SeverityCounts
+from claude_compliance.vocabulary import RISK_WEIGHTS, SEVERITIES
+
+MAX_DAILY_BARS = 62
+"""Longer periods are drawn one bar per week."""
 
 
 @lru_cache(maxsize=1)
@@ -31,10 +36,30 @@ def environment() -> Environment:
         pct=percent,
         pct_f=share,
         cov_class=coverage_class,
-        bar=charts.stacked_bar,
+        bar=row_bar,
         risk_formula=" + ".join(f"{w:g} × {s}" for s, w in RISK_WEIGHTS.items()),
     )
     return env
+
+
+def trend_bars(trend: Sequence[DayCounts]) -> list[charts.Bar]:
+    """One labelled bar per day, or per 7 days when the period is long."""
+    if len(trend) <= MAX_DAILY_BARS:
+        return [(f"{d.day:%m-%d}", d.counts.by_severity) for d in trend]
+    weekly: list[charts.Bar] = []
+    for offset in range(0, len(trend), 7):
+        week = trend[offset : offset + 7]
+        pairs = [(s, d.counts.of(s)) for d in week for s in SEVERITIES]
+        label = f"{week[0].day:%m-%d}" + (
+            f"–{week[-1].day:%m-%d}" if week[-1].day - week[0].day >= timedelta(days=1) else ""
+        )
+        weekly.append((label, SeverityCounts.from_pairs(pairs).by_severity))
+    return weekly
+
+
+def row_bar(counts: SeverityCounts, scale: int) -> Markup:
+    """The small per-row bar of a breakdown table."""
+    return charts.stacked_bar(counts.by_severity, scale)
 
 
 def render(template: str, **context: Any) -> str:
@@ -51,7 +76,7 @@ def report_html(
     return render(
         "report.html",
         data=data,
-        trend_chart=charts.severity_trend(data.trend),
+        trend_chart=charts.stacked_bars(trend_bars(data.trend), legend=True),
         generated_at=generated_at,
         key_labels=key_labels,
         triage_available=triage_available,

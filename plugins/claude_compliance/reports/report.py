@@ -23,7 +23,7 @@ from claude_compliance.reports.marts import has_table, open_marts
 from claude_compliance.reports.metrics import IN_PERIOD, LEDGER_OK_STATUSES, ReportData, compute
 from claude_compliance.reports.pdf import print_pdf
 from claude_compliance.reports.period import Period
-from claude_compliance.reports.triage import NoTriage, TriageView, refs_of, triage_view
+from claude_compliance.reports.triage import NoTriage, StateTriage, TriageView, refs_of
 from claude_compliance.settings import Settings
 
 HTML_NAME = "report.html"
@@ -54,7 +54,7 @@ def build_report(
     start: date,
     end: date,
     *,
-    config: ReportConfig | None = None,
+    config: ReportConfig,
     triage: TriageView | None = None,
     with_pdf: bool = True,
     now: datetime | None = None,
@@ -63,8 +63,9 @@ def build_report(
 
     `now` only stamps the footer: the numbers depend on the period alone.
     """
-    config = config or ReportConfig.from_env()
-    view = triage if triage is not None else triage_view(settings)
+    from claude_compliance import runtime
+
+    view = triage if triage is not None else StateTriage(runtime.state_engine(settings))
     period = Period(start, end)
     generated_at = now or datetime.now(UTC)
     began = time.perf_counter()
@@ -111,15 +112,12 @@ def build_report(
     )
 
 
-def email_report(
-    settings: Settings, period: Period, config: ReportConfig | None = None
-) -> list[str]:
+def email_report(settings: Settings, period: Period, config: ReportConfig) -> list[str]:
     """Email the stored report of `period` to `CLAUDE_COMPLIANCE_REPORT_EMAIL_TO`, if set.
 
     The body summarises `summary.json`; the PDF (or the HTML when there is none) and the CSV
     are attached. Returns the recipients (none: not configured).
     """
-    config = config or ReportConfig.from_env()
     if not config.email_to:
         return []
     directory = settings.reports_dir / period.label

@@ -29,11 +29,11 @@ from claude_compliance.reports.errors import DeliveryError
 from claude_compliance.reports.findings import FindingRow, load_findings
 from claude_compliance.reports.marts import open_marts
 from claude_compliance.reports.triage import (
+    StateTriage,
     TriageState,
     TriageView,
     refs_of,
     state_of,
-    triage_view,
 )
 from claude_compliance.reports.webhook import Poster, RetryPolicy
 from claude_compliance.settings import Settings
@@ -72,7 +72,7 @@ def export_interval(
     key_id: str,
     interval: Interval,
     *,
-    config: SiemConfig | None = None,
+    config: SiemConfig,
     triage: TriageView | None = None,
     transport: httpx.BaseTransport | None = None,
     retry: RetryPolicy | None = None,
@@ -82,14 +82,13 @@ def export_interval(
 
     `force` re-sends every record to the collector, even those it already has.
     """
-    config = config or SiemConfig.from_env()
     with open_marts(settings) as con:
         rows = load_findings(
             con,
             "key_id = ? and occurred_at >= ? and occurred_at < ?",
             [key_id, interval.start, interval.end],
         )
-    view = triage if triage is not None else triage_view(settings)
+    view = triage if triage is not None else StateTriage(runtime.state_engine(settings))
     states = view.states(refs_of(rows))
     records = [
         export_record(row, state_of(states, row.finding_id), config.dashboard_url) for row in rows

@@ -9,8 +9,9 @@ and upgraded, so its keys survive.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -21,7 +22,21 @@ from alembic.script import ScriptDirectory
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE_REVISION = "0001"
 
+IN_BATCH = 500
+"""Values per `IN (…)` list: well under SQLite's bound-parameter limit on every build."""
+
 _lock = threading.Lock()
+_T = TypeVar("_T")
+
+
+def in_batches(items: Sequence[_T], size: int = IN_BATCH) -> Iterator[Sequence[_T]]:
+    """`items` in slices of at most `size`, for `column.in_(batch)` queries.
+
+    >>> [list(b) for b in in_batches("abcde", 2)]
+    [['a', 'b'], ['c', 'd'], ['e']]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def make_engine(url: str) -> sa.Engine:

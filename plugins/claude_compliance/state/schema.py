@@ -7,11 +7,38 @@ cannot drift apart.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-TS = sa.DateTime(timezone=True)
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp that is written and read as an aware UTC datetime on every dialect.
+
+    SQLite keeps no offset (it hands back naive values, and would store an aware non-UTC
+    value's wall clock as is); PostgreSQL hands back the session's zone. Normalising here,
+    once, spares every store its own `_utc` fix-up.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+
+def as_utc(value: datetime) -> datetime:
+    """`value` in UTC; a naive value is taken to be UTC already (what SQLite stores)."""
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+TS = UTCDateTime()
 
 # -- Compliance Access Keys ---------------------------------------------------------------
 
@@ -156,6 +183,31 @@ suppressions_table = sa.Table(
     sa.Column("created_at", TS, nullable=False),
     sa.Column("removed_by", sa.String(200)),
     sa.Column("removed_at", TS),
+)
+
+# -- Alerts and SIEM export: what was already sent (see `reports.deliveries`) --------------
+
+# An alert is claimed before it is sent and confirmed after (`delivered_at`), per channel.
+alert_deliveries_table = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("fingerprint", sa.String(128), primary_key=True),
+    sa.Column("channel", sa.String(20), primary_key=True),
+    sa.Column("finding_id", sa.String(64), nullable=False),
+    sa.Column("severity", sa.String(10), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("claimed_at", TS, nullable=False),
+    sa.Column("delivered_at", TS),
+)
+
+# Per SIEM sink, the hash of the last record sent for each finding.
+siem_exports_table = sa.Table(
+    "siem_exports",
+    metadata,
+    sa.Column("sink", sa.String(64), primary_key=True),
+    sa.Column("finding_id", sa.String(64), primary_key=True),
+    sa.Column("record_hash", sa.String(64), nullable=False),
+    sa.Column("exported_at", TS, nullable=False),
 )
 
 # -- Remediation (deletion at the source through the Compliance API) ----------------------

@@ -138,7 +138,7 @@ class LoginThrottle:
             ).all()
         rows = {}
         for row in found:
-            last = _utc(row.last_failure_at)
+            last = row.last_failure_at
             if last >= stale:
                 rows[(row.scope, row.subject)] = (int(row.failures), last)
         return rows
@@ -171,7 +171,3 @@ def _pair(username: str, ip: str) -> str:
 
 def _left(last: datetime, delay: float, now: datetime) -> float:
     return max(0.0, (last + timedelta(seconds=delay) - now).total_seconds())
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -6,9 +6,9 @@ decisions stored here against them survive. A suppression hides matching finding
 default: every finding of one value (`fingerprint`), or of one detector for one user
 (`detector_user`).
 
-For the reports team: `finding_states(settings, refs)` answers "what is the triage status
-and suppression of these findings", and `triage_tables(engine)` gives both as Arrow tables to
-join inside DuckDB (`con.register("triage", tables.triage)`).
+The store takes the engine its caller got from `runtime.state_engine`: `states(refs)` answers
+"what is the triage status and suppression of these findings" (now, or `as_of` a moment),
+and `tables()` gives both as Arrow tables to join inside DuckDB (`tables.register(cursor)`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from claude_compliance.settings import Settings
 from claude_compliance.state.audit import AuditLog
+from claude_compliance.state.db import in_batches
 from claude_compliance.state.schema import (
     suppressions_table,
     triage_events_table,
@@ -32,7 +32,6 @@ from claude_compliance.state.schema import (
 )
 
 MAX_NOTE = 2000
-_CHUNK = 500
 
 
 class TriageStatus(StrEnum):
@@ -228,7 +227,7 @@ class TriageStore:
         ids = sorted({f.finding_id for f in findings})
         by_id = {f.finding_id: f for f in findings}
         with self._engine.begin() as conn:
-            for chunk in _chunks(ids):
+            for chunk in in_batches(ids):
                 conn.execute(triage_table.delete().where(triage_table.c.finding_id.in_(chunk)))
             conn.execute(
                 triage_table.insert(),
@@ -270,13 +269,31 @@ class TriageStore:
         ids = sorted(set(finding_ids))
         result: dict[str, Decision] = {}
         with self._engine.connect() as conn:
-            for chunk in _chunks(ids):
+            for chunk in in_batches(ids):
                 rows = conn.execute(
                     sa.select(triage_table).where(triage_table.c.finding_id.in_(chunk))
                 ).all()
                 for row in rows:
                     result[row.finding_id] = _decision(row)
         return result
+
+    def _decisions_as_of(self, finding_ids: Iterable[str], moment: datetime) -> dict[str, Decision]:
+        events = triage_events_table
+        ids = sorted(set(finding_ids))
+        latest: dict[str, tuple[datetime, int, Decision]] = {}
+        with self._engine.connect() as conn:
+            for chunk in in_batches(ids):
+                rows = conn.execute(
+                    sa.select(events).where(
+                        events.c.finding_id.in_(chunk), events.c.created_at <= moment
+                    )
+                ).all()
+                for row in rows:
+                    key = (row.created_at, int(row.event_id))
+                    held = latest.get(row.finding_id)
+                    if held is None or key > held[:2]:
+                        latest[row.finding_id] = (*key, _event_decision(row))
+        return {finding_id: held[2] for finding_id, held in latest.items()}
 
     def history(self, finding_id: str) -> list[Decision]:
         query = (
@@ -285,16 +302,7 @@ class TriageStore:
             .order_by(triage_events_table.c.event_id.desc())
         )
         with self._engine.connect() as conn:
-            return [
-                Decision(
-                    finding_id=row.finding_id,
-                    status=TriageStatus(row.status),
-                    note=row.note,
-                    actor=row.actor,
-                    updated_at=_utc(row.created_at),
-                )
-                for row in conn.execute(query)
-            ]
+            return [_event_decision(row) for row in conn.execute(query)]
 
     # -- suppressions ---------------------------------------------------------------------
 
@@ -385,13 +393,29 @@ class TriageStore:
         with self._engine.connect() as conn:
             return [_suppression(row) for row in conn.execute(query)]
 
-    def states(self, findings: Iterable[FindingRef]) -> dict[str, FindingState]:
-        """Triage status and matching suppression of each finding, by finding id."""
+    def states(
+        self, findings: Iterable[FindingRef], *, as_of: datetime | None = None
+    ) -> dict[str, FindingState]:
+        """Triage status and matching suppression of each finding, by finding id.
+
+        With `as_of`, as they stood at that moment: the latest decision event at or before
+        it and the rules active then, so a report of a past period re-runs the same.
+        """
         refs = list(findings)
-        decisions = self.decisions(r.finding_id for r in refs)
+        ids = (r.finding_id for r in refs)
+        if as_of is None:
+            decisions = self.decisions(ids)
+            rules = self.suppressions()
+        else:
+            decisions = self._decisions_as_of(ids, as_of)
+            rules = [
+                rule
+                for rule in self.suppressions(include_removed=True)
+                if rule.created_at <= as_of and (rule.removed_at is None or rule.removed_at > as_of)
+            ]
         by_fingerprint: dict[str, Suppression] = {}
         by_detector_user: dict[tuple[str, str], Suppression] = {}
-        for rule in reversed(self.suppressions()):  # oldest first: the first rule wins
+        for rule in reversed(rules):  # oldest first: the first rule wins
             if rule.kind is SuppressionKind.FINGERPRINT and rule.fingerprint:
                 by_fingerprint.setdefault(rule.fingerprint, rule)
             elif rule.detector and rule.user_id:
@@ -453,7 +477,7 @@ class TriageStore:
                     "note": pa.array([r.note for r in triage_rows], pa.string()),
                     "actor": pa.array([r.actor for r in triage_rows], pa.string()),
                     "updated_at": pa.array(
-                        [_utc(r.updated_at) for r in triage_rows], pa.timestamp("us", tz="UTC")
+                        [r.updated_at for r in triage_rows], pa.timestamp("us", tz="UTC")
                     ),
                 }
             ),
@@ -471,20 +495,6 @@ class TriageStore:
                 }
             ),
         )
-
-
-def finding_states(settings: Settings, findings: Iterable[FindingRef]) -> dict[str, FindingState]:
-    """Triage status and suppression of `findings` (e.g. rows of the `findings` mart)."""
-    from claude_compliance import runtime
-
-    return TriageStore(runtime.state_engine(settings)).states(findings)
-
-
-def triage_tables(settings: Settings) -> TriageTables:
-    """The triage decisions and active suppressions as Arrow tables, for DuckDB joins."""
-    from claude_compliance import runtime
-
-    return TriageStore(runtime.state_engine(settings)).tables()
 
 
 def _status(value: TriageStatus | str) -> TriageStatus:
@@ -508,18 +518,24 @@ def _is_hex(value: str) -> bool:
     return len(value) <= 128 and all(c in "0123456789abcdef" for c in value.lower())
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def _decision(row: sa.Row[Any]) -> Decision:
     return Decision(
         finding_id=row.finding_id,
         status=TriageStatus(row.status),
         note=row.note,
         actor=row.actor,
-        updated_at=_utc(row.updated_at),
+        updated_at=row.updated_at,
+    )
+
+
+def _event_decision(row: sa.Row[Any]) -> Decision:
+    """A `finding_triage_events` row as the decision it recorded."""
+    return Decision(
+        finding_id=row.finding_id,
+        status=TriageStatus(row.status),
+        note=row.note,
+        actor=row.actor,
+        updated_at=row.created_at,
     )
 
 
@@ -532,11 +548,7 @@ def _suppression(row: sa.Row[Any]) -> Suppression:
         user_id=row.user_id,
         note=row.note,
         created_by=row.created_by,
-        created_at=_utc(row.created_at),
+        created_at=row.created_at,
         removed_by=row.removed_by,
-        removed_at=_utc(row.removed_at) if row.removed_at else None,
+        removed_at=row.removed_at,
     )
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -235,8 +235,8 @@ class UserStore:
         if row is None:
             return None
         now = datetime.now(UTC)
-        expires_at = _utc(row.expires_at)
-        last_seen = _utc(row.last_seen_at)
+        expires_at = row.expires_at
+        last_seen = row.last_seen_at
         if row.is_disabled or expires_at <= now or now - last_seen > SESSION_IDLE:
             self.end_session(token)
             return None
@@ -273,11 +273,7 @@ def _user(row: sa.Row[Any]) -> User:
         username=row.username,
         role=Role(row.role),
         is_disabled=bool(row.is_disabled),
-        created_at=_utc(row.created_at),
+        created_at=row.created_at,
         created_by=row.created_by,
-        last_login_at=_utc(row.last_login_at) if row.last_login_at else None,
+        last_login_at=row.last_login_at,
     )
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

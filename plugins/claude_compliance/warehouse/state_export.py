@@ -41,9 +41,10 @@ class StateExport:
 def _triage_query(
     settings: Settings, cursor: duckdb.DuckDBPyConnection, relation: str
 ) -> str | None:
-    from claude_compliance.state.triage import triage_tables
+    from claude_compliance import runtime
+    from claude_compliance.state.triage import TriageStore
 
-    tables = triage_tables(settings)
+    tables = TriageStore(runtime.state_engine(settings)).tables()
     marks = tables.marks_sql("f.finding_id", findings=relation)
     if marks is None:
         return None

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from claude_compliance.web.findings import SEVERITIES
+from claude_compliance.vocabulary import SEVERITIES
 from claude_compliance.web.warehouse import Warehouse
 
 OVERVIEW_RANGES = {"7d": 7, "30d": 30, "90d": 90, "365d": 365, "all": None}

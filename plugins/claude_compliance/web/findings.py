@@ -25,13 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claude_compliance.scan.sources import SOURCE_NAMES
 from claude_compliance.state.triage import TriageStatus, TriageTables
+from claude_compliance.vocabulary import CATEGORIES, SEVERITIES, severity_rank_sql
 from claude_compliance.web.warehouse import records
-from scanners.model import Category
 
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 SOURCES = SOURCE_NAMES
-# The engine's own vocabulary: a new category reaches the filters without a second list.
-CATEGORIES = tuple(category.value for category in Category)
 STATUSES = tuple(s.value for s in TriageStatus)
 SUPPRESSED_MODES = ("hide", "include", "only")
 PER_PAGE = (25, 50, 100, 200)
@@ -40,13 +37,9 @@ MAX_TEXT = 200
 # The Compliance API's user ids (`user_01PYtgp3…`); any other user filter matches emails.
 USER_ID = re.compile(r"^user_[A-Za-z0-9]+$")
 
-SEVERITY_RANK_SQL = (
-    "case f.severity when 'CRITICAL' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 "
-    "when 'LOW' then 1 else 0 end"
-)
 SORTS: dict[str, str] = {
     "occurred_at": "f.occurred_at",
-    "severity": SEVERITY_RANK_SQL,
+    "severity": severity_rank_sql("f.severity"),
     "detector": "f.detector",
     "category": "f.category",
     "source": "f.source",

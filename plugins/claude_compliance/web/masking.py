@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scanners import Engine
+from scanners import Engine, Severity
 from scanners.masking import mask_all
 
 
@@ -29,9 +29,6 @@ class Segment:
     is_masked: bool = False
     finding_id: str | None = None
     severity: str | None = None
-
-
-SEVERITY_RANK = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1}
 
 
 def mask(text: str, engine: Engine, recorded: Sequence[Span] = ()) -> list[Segment]:
@@ -68,7 +65,7 @@ def _masked(text: str, start: int, end: int, region: list[Span]) -> Segment:
     finding_id = next((s.finding_id for s in region if s.finding_id), None)
     severity = max(
         (s.severity for s in region if s.severity),
-        key=lambda sev: SEVERITY_RANK.get(sev, 0),
+        key=lambda sev: Severity(sev).rank,
         default=None,
     )
     return Segment(preview, True, finding_id, severity)

@@ -13,14 +13,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from claude_compliance.state.triage import MANUAL_STATUSES, FindingRef
+from claude_compliance.vocabulary import CATEGORIES, SEVERITIES
 from claude_compliance.web import masking, queries
 from claude_compliance.web.auth import AnalystSession
 from claude_compliance.web.context import ctx
 from claude_compliance.web.findings import (
-    CATEGORIES,
     PER_PAGE,
     RANGES,
-    SEVERITIES,
     SORTS,
     SOURCES,
     STATUSES,

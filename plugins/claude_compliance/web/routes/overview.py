@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from claude_compliance.web import charts, queries
+from claude_compliance import charts
+from claude_compliance.vocabulary import SEVERITIES
+from claude_compliance.web import queries
 from claude_compliance.web.aggregates import OVERVIEW_RANGES, overview
 from claude_compliance.web.auth import ViewerSession
 from claude_compliance.web.context import ctx
-from claude_compliance.web.findings import SEVERITIES, SOURCES
+from claude_compliance.web.findings import SOURCES
 from claude_compliance.web.render import render
 
 router = APIRouter()
@@ -48,7 +50,14 @@ def overview_page(
             "ranges": list(OVERVIEW_RANGES),
             "organization": organization,
             "organizations": orgs,
-            "trend_chart": charts.stacked_bars(data.days, data.trend),
+            "trend_chart": charts.stacked_bars(
+                [
+                    (day.strftime("%b %d"), {s: data.trend[s][i] for s in data.trend})
+                    for i, day in enumerate(data.days)
+                ],
+                height=220,
+                fluid=True,
+            ),
             "source_chart": charts.hbars(
                 [(s, n) for s, n in data.by_source], title="Findings by source"
             ),

@@ -1,6 +1,6 @@
 """Alerted fingerprints per channel and records exported per SIEM sink (reports package).
 
-The tables are described in `claude_compliance.reports.deliveries`.
+The tables are described in `claude_compliance.state.schema`; `reports.deliveries` uses them.
 
 Revision ID: 0004
 Revises: 0003
