@@ -181,6 +181,9 @@ class _Entry:
     also: tuple[int, ...] = ()
 
 
+_NO_SPANS = array("q")
+
+
 class Findings(list[Finding]):
     """The findings of one input, sorted by start: a list, plus what the cap left out.
 
@@ -194,9 +197,11 @@ class Findings(list[Finding]):
     def __init__(
         self, findings: Iterable[Finding] = (), dropped: int = 0, spans: array[int] | None = None
     ) -> None:
-        super().__init__(findings)
+        if findings:
+            super().__init__(findings)
         self.dropped = dropped
-        self._spans = spans if spans is not None else array("q")
+        # Most inputs have no finding: they share one empty array (never written to).
+        self._spans = spans if spans is not None else _NO_SPANS
 
     @property
     def masked_spans(self) -> list[tuple[int, int]]:
