@@ -328,6 +328,11 @@ class Engine:
                 append(Findings())
         return results
 
+    def passes_prefilter(self, data: bytes | memoryview) -> bool:
+        """Whether the Set pass sends this UTF-8 text on to any detector's exact regexes."""
+        hits = self._match_set(data) if self._match_set is not None else None
+        return bool(hits and self._triggered(hits))
+
     def _triggered(self, hits: list[int]) -> list[_Entry]:
         """The entries whose prefilters all matched, in Set order (ties are broken by it)."""
         entries = self._entries

@@ -500,5 +500,7 @@ def test_a_gated_pattern_runs_only_where_its_words_and_its_shape_both_are(
     hits = engine._match_set(text.encode()) if engine._match_set is not None else []
     national = [e for e in engine._triggered(hits) if e.pattern.gate]
     assert bool(national) is runs
+    # No other pattern runs on these texts either.
+    assert engine.passes_prefilter(text.encode()) is runs
     for pattern in (p for d in engine.detectors for p in d.patterns if p.gate):
         assert relax(pattern.regex) in engine.patterns
