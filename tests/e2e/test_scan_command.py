@@ -174,13 +174,28 @@ def test_bad_worker_counts_are_refused(argv: list[str]) -> None:
         main(argv)
 
 
-def test_scan_imports_only_what_scanning_needs(home: Path, tmp_path: Path) -> None:
-    source = tmp_path / "in.txt"
-    source.write_text(LINES[0], encoding="utf-8")
+@pytest.mark.parametrize(
+    ("jsonl_lines", "imported"),
+    [
+        (0, []),  # one plain text
+        (1, []),  # one JSON line: parsed by json
+        (command.ARROW_MIN_ROWS * 2, ["pyarrow"]),  # Arrow's reader, and still no pandas
+    ],
+)
+def test_scan_imports_only_what_scanning_needs(
+    home: Path, tmp_path: Path, jsonl_lines: int, imported: list[str]
+) -> None:
+    if jsonl_lines:
+        source = _jsonl(tmp_path / "in.jsonl", jsonl_lines)
+        argv = ["scan", "--jsonl", str(source)]
+    else:
+        source = tmp_path / "in.txt"
+        source.write_text(LINES[0], encoding="utf-8")
+        argv = ["scan", str(source)]
     probe = (
         "import sys\n"
         "from claude_compliance.cli import main\n"
-        f"assert main(['scan', {str(source)!r}]) == 0\n"
+        f"assert main({argv!r}) == 0\n"
         "heavy = ('airflow', 'dbt', 'fastapi', 'pandas', 'httpx', 'sqlalchemy', 'duckdb',"
         " 'pyarrow', 'uvicorn', 'jinja2')\n"
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
@@ -192,5 +207,5 @@ def test_scan_imports_only_what_scanning_needs(home: Path, tmp_path: Path) -> No
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         check=True,
     )
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert done.stderr.strip().splitlines()[-1] == repr(imported)
     assert json.loads(done.stdout.splitlines()[0])["category"] == "ssn"
