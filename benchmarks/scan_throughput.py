@@ -23,18 +23,20 @@ whole processes are timed, in the same run (so the same machine load):
     python benchmarks/scan_throughput.py [--mb 100] [--seed 7] [--sensitive 0.03] [--cli]
 
 Measured for issue 15 (100 MB, --repeat 1 --skip-list --cli) on a shared 2-core machine
-with a load average of 13 from other work (so wall times swing; CPU seconds are steadier).
+with a load average of 7 to 13 from other work (so wall times swing; CPU seconds are steadier).
 Before (main, 2026-12-05): `scan --jsonl` 2.22x the floor's wall time, in-process engine /
 floor 2.33-2.50x with 98 Set patterns, the prefilter sending 20.8 % of rows to detectors.
-After, three runs on 2026-12-05 (load average 13.2, 13.4, 13.0 at their ends):
-  scan --jsonl / floor, wall       2.01x  1.75x  1.95x   median 1.95x
-  scan --jsonl / floor, CPU s      1.69x  1.83x  1.75x   median 1.75x (2.7-3.3 s vs 1.6-1.8 s)
-  --workers 2 / floor, wall        2.46x  1.84x  2.29x   (0.82-0.95x of one worker: the two
-                                   cores were saturated; 1.42-1.55x was measured unloaded)
-  one-line start-up, median        0.72-0.75 s under that load; interleaved with main's at a
-                                   load of 7, 0.34 s median for both (0.163-0.170 s unloaded)
-  in-process engine / floor        2.38x 3.13x 2.81x wall; in CPU seconds, interleaved with
-                                   main's on 20 MB: 1.94-2.06x (124 Set patterns) vs
+After, four runs on 2026-12-05 (load average 13.2, 13.4, 13.0 and 6.9 at their ends):
+  scan --jsonl / floor, wall       2.01x  1.75x  1.95x  1.75x   median 1.85x
+  scan --jsonl / floor, CPU s      1.69x  1.83x  1.75x  1.73x   median 1.74x
+                                   (2.6-3.3 s vs 1.5-1.8 s)
+  --workers 2 / floor, wall        2.46x  1.84x  2.29x  2.28x   (0.77-0.95x of one worker: the
+                                   two cores were saturated; 1.42-1.55x was measured unloaded)
+  one-line start-up                median 0.59-0.75 s wall under that load, 0.19-0.22 CPU s,
+                                   the same as main's interleaved with it (0.19-0.23 CPU s;
+                                   0.163-0.170 s wall was measured unloaded)
+  in-process engine / floor        2.38x 3.13x 2.81x 2.40x wall; in CPU seconds, interleaved
+                                   with main's on 20 MB: 1.94-2.06x (124 Set patterns) vs
                                    2.33-2.40x (main, 98); 6.7 % of rows reach the detectors
 What changed: JSONL blocks are parsed by pyarrow.json straight into the scanned column (main
 built it with pa.array, which imported pandas: about 1 s of CPU), and a gated pattern's
