@@ -8,7 +8,8 @@ How a text is scanned:
    exactly that one linear pass.
 2. For each pattern the Set reports, that pattern alone is run with `finditer` over the same
    bytes (a Set of separate patterns, not one big alternation, so overlapping matches of
-   different detectors are all seen).
+   different detectors are all seen). A pattern gated by context words runs only when the
+   Set found both its words and its relaxed shape.
 3. Byte offsets become Python character offsets; each match goes to its detector's check
    (Luhn, issuer, checksum, entropy, context words, ...), then the allowlists.
 4. Overlapping survivors are resolved greedily (highest severity, then detector priority,
@@ -176,6 +177,11 @@ class _Entry:
     finditer: Callable[[bytes], Iterator[list[tuple[int, int]]]]
     value_group: int
     group_names: tuple[tuple[str, int], ...]
+    # Set indices that must match too (a gated pattern's own shape beside its gate words).
+    also: tuple[int, ...] = ()
+
+
+_NO_SPANS = array("q")
 
 
 class Findings(list[Finding]):
@@ -191,9 +197,11 @@ class Findings(list[Finding]):
     def __init__(
         self, findings: Iterable[Finding] = (), dropped: int = 0, spans: array[int] | None = None
     ) -> None:
-        super().__init__(findings)
+        if findings:
+            super().__init__(findings)
         self.dropped = dropped
-        self._spans = spans if spans is not None else array("q")
+        # Most inputs have no finding: they share one empty array (never written to).
+        self._spans = spans if spans is not None else _NO_SPANS
 
     @property
     def masked_spans(self) -> list[tuple[int, int]]:
@@ -238,21 +246,33 @@ class Engine:
         self._set = re2.Set.SearchSet(_options(_SET_MAX_MEM))
         entries: list[_Entry] = []
         # Set index -> the entries it stands for (identical prefilters share one Set entry).
+        # A pattern's first prefilter is its trigger; the others (a gated pattern's shape)
+        # are Set entries of their own, added after every trigger, that must match as well.
+        compiled = []
         by_prefilter: dict[str, list[_Entry]] = {}
         for detector in self._detectors:
             for pattern in detector.patterns:
-                regex = re2.compile(pattern.regex, _options(_REGEX_MAX_MEM))
-                groups = dict(regex.groupindex)
-                entry = _Entry(
-                    detector=detector,
-                    pattern=pattern,
-                    regex=regex,
-                    finditer=_byte_finditer(regex),
-                    value_group=groups.get("value", 0),
-                    group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
-                )
-                entries.append(entry)
-                by_prefilter.setdefault(_prefilter(pattern), []).append(entry)
+                prefilters = _prefilters(pattern)
+                compiled.append((detector, pattern, prefilters))
+                by_prefilter.setdefault(prefilters[0], [])
+        for _, _, prefilters in compiled:
+            for extra in prefilters[1:]:
+                by_prefilter.setdefault(extra, [])
+        index_of = {prefilter: index for index, prefilter in enumerate(by_prefilter)}
+        for detector, pattern, prefilters in compiled:
+            regex = re2.compile(pattern.regex, _options(_REGEX_MAX_MEM))
+            groups = dict(regex.groupindex)
+            entry = _Entry(
+                detector=detector,
+                pattern=pattern,
+                regex=regex,
+                finditer=_byte_finditer(regex),
+                value_group=groups.get("value", 0),
+                group_names=tuple(sorted(groups.items(), key=lambda item: item[1])),
+                also=tuple(index_of[extra] for extra in prefilters[1:]),
+            )
+            entries.append(entry)
+            by_prefilter[prefilters[0]].append(entry)
         self._prefilters = tuple(by_prefilter)
         for prefilter in self._prefilters:
             self._set.Add(prefilter)
@@ -269,7 +289,7 @@ class Engine:
 
     @property
     def patterns(self) -> tuple[str, ...]:
-        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes, or
+        """Every pattern in the prefilter Set (relaxed supersets of the detector regexes, and
         the context words that gate a pattern)."""
         return self._prefilters
 
@@ -281,9 +301,10 @@ class Engine:
             return Findings()
         data = text.encode("utf-8", "surrogatepass")
         hits = self._match_set(data)
-        if not hits:
+        triggered = self._triggered(hits) if hits else None
+        if not triggered:
             return Findings()
-        return self._scan_hits(text, data, hits)
+        return self._scan_hits(text, data, triggered)
 
     def scan_many(self, texts: Sequence[str | None] | Any) -> list[Findings]:
         """`[scan(t) for t in texts]` (None gives []), also over Arrow string arrays.
@@ -291,18 +312,35 @@ class Engine:
         Arrow arrays are scanned straight from their UTF-8 data buffer: rows the prefilter
         rejects are never decoded into Python strings.
         """
-        if _is_arrow(texts):
-            return [self._scan_row(row) for row in utf8_rows(texts)]
-        return [self.scan(text) if text is not None else Findings() for text in texts]
+        if not _is_arrow(texts):
+            return [self.scan(text) if text is not None else Findings() for text in texts]
+        match, triggered_by = self._match_set, self._triggered
+        results: list[Findings] = []
+        append = results.append
+        # One loop, no call per row: most rows end at the Set's answer.
+        for row in utf8_rows(texts):
+            hits = match(row) if row is not None and match is not None else None
+            triggered = triggered_by(hits) if hits else None
+            if triggered and row is not None:
+                data = bytes(row)
+                append(self._scan_hits(data.decode("utf-8", "replace"), data, triggered))
+            else:
+                append(Findings())
+        return results
 
-    def _scan_row(self, row: memoryview | None) -> Findings:
-        if row is None or not len(row) or self._match_set is None:
-            return Findings()
-        hits = self._match_set(row)
-        if not hits:
-            return Findings()
-        data = bytes(row)
-        return self._scan_hits(data.decode("utf-8", "replace"), data, hits)
+    def passes_prefilter(self, data: bytes | memoryview) -> bool:
+        """Whether the Set pass sends this UTF-8 text on to any detector's exact regexes."""
+        hits = self._match_set(data) if self._match_set is not None else None
+        return bool(hits and self._triggered(hits))
+
+    def _triggered(self, hits: list[int]) -> list[_Entry]:
+        """The entries whose prefilters all matched, in Set order (ties are broken by it)."""
+        entries = self._entries
+        triggered = [entry for index in hits for entry in entries[index]]
+        if any(entry.also for entry in triggered):
+            found = set(hits)
+            triggered = [e for e in triggered if all(index in found for index in e.also)]
+        return triggered
 
     def redact(self, text: str, findings: Sequence[Finding] | None = None) -> str:
         """`text` with every finding's span replaced by its masked preview.
@@ -340,10 +378,11 @@ class Engine:
         message = normalized.encode("utf-8", "surrogatepass")
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
-    def _scan_hits(self, text: str, data: bytes, hits: Iterable[int]) -> Findings:
+    def _scan_hits(self, text: str, data: bytes, entries: Iterable[_Entry]) -> Findings:
         # Matches stream from RE2 straight into validation: only candidates are held.
         rejected = array("q")
-        matches = self._matches(data, hits, None if len(data) == len(text) else _CharOffsets(data))
+        offsets = None if len(data) == len(text) else _CharOffsets(data)
+        matches = self._matches(data, entries, offsets)
         candidates = sorted(self._validate(text, matches, rejected))
         if not candidates:
             return Findings()
@@ -394,17 +433,16 @@ class Engine:
         return Findings(findings, dropped, flat)
 
     def _matches(
-        self, data: bytes, hits: Iterable[int], offsets: _CharOffsets | None
+        self, data: bytes, entries: Iterable[_Entry], offsets: _CharOffsets | None
     ) -> Iterator[tuple[_Entry, list[tuple[int, int]]]]:
-        """Every non-empty match of every pattern the prefilter reported, in characters."""
-        for index in hits:
-            for entry in self._entries[index]:
-                value_group = entry.value_group
-                for spans in entry.finditer(data):
-                    if spans[value_group][0] < spans[value_group][1]:
-                        if offsets is not None:
-                            spans = [(offsets.char(a), offsets.char(b)) for a, b in spans]
-                        yield entry, spans
+        """Every non-empty match of every pattern the prefilter let through, in characters."""
+        for entry in entries:
+            value_group = entry.value_group
+            for spans in entry.finditer(data):
+                if spans[value_group][0] < spans[value_group][1]:
+                    if offsets is not None:
+                        spans = [(offsets.char(a), offsets.char(b)) for a, b in spans]
+                    yield entry, spans
 
     def _validate(
         self,
@@ -462,24 +500,26 @@ class Engine:
             )
 
 
-def _prefilter(pattern: Pattern) -> str:
-    """The Set pattern that stands for `pattern`: its relaxed regex, or the words gating it.
+def _prefilters(pattern: Pattern) -> tuple[str, ...]:
+    """The Set patterns that must all match a text for `pattern` to run on it: its relaxed
+    regex, and first the words gating it when it has a gate.
 
-    A pattern with a `gate` is prefiltered by those words instead of its own shape: a bare
-    eleven-digit number is everywhere, the word "PESEL" is not. The words match
-    case-insensitively as whole words (an underscore may follow: table headers such as
-    `ssn_last4`), with a space also written as `_`, `-` or `.` (`social_security_number`):
-    a superset of what the context check accepts.
+    A pattern with a `gate` runs only where those words are: a bare eleven-digit number is
+    everywhere, the word "PESEL" is not. The words match case-insensitively as whole words
+    (an underscore may follow: table headers such as `ssn_last4`), with a space also written
+    as `_`, `-` or `.` (`social_security_number`): a superset of what the context check
+    accepts. Its relaxed shape is required as well (in the same Set pass): a gate word as
+    common as "call" or "tel" alone would send every sixth chat message to the exact regexes.
     """
     words = pattern.gate
     if not words:
-        return relax(pattern.regex)
+        return (relax(pattern.regex),)
     variants: dict[str, None] = {}
     for word in words:
         for joiner in (" ", "_", "-", "."):
             variants.setdefault(word.lower().replace(" ", joiner))
     alternatives = sorted(_word_regex(word) for word in variants)
-    return "(?i:" + "|".join(alternatives) + ")"
+    return "(?i:" + "|".join(alternatives) + ")", relax(pattern.regex)
 
 
 def _word_regex(word: str) -> str:

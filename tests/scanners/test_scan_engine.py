@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import time
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -12,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanners import CATEGORY_SEVERITY, Category, Engine, Finding, Severity, load_engine
+from scanners import engine as engine_module
 from scanners.detectors import BUILTIN_DETECTORS, Detector, Pattern
+from scanners.prefilter import relax
 
 CARD = "4111 1111 1111 1111"
 ANTHROPIC_KEY = (
@@ -450,3 +454,53 @@ def test_a_region_alone_does_not_make_digit_groups_phones(text: str) -> None:
 def test_an_unknown_region_fails_loudly() -> None:
     with pytest.raises(ValueError, match="unknown phone region 'XX'"):
         load_engine(secret=b"s", region="XX")
+
+
+# --- the prefilter of gated patterns ----------------------------------------------------------
+
+
+def _corpus_texts() -> list[str]:
+    corpora = Path(__file__).parents[2] / "benchmarks" / "corpus"
+    texts = [t for d in BUILTIN_DETECTORS for t in (*d.true_positives, *d.false_positives)]
+    for corpus in sorted(corpora.glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]
+    return texts
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "JP", "DE"])
+def test_requiring_a_gated_patterns_shape_changes_no_result(
+    monkeypatch: pytest.MonkeyPatch, region: str
+) -> None:
+    # The same engine with its gated patterns prefiltered by their words alone, as before
+    # their shapes joined the Set: every finding, preview, fingerprint and masked span agrees.
+    gated = load_engine(secret=b"s", region=region)
+    words_only = engine_module._prefilters
+    monkeypatch.setattr(engine_module, "_prefilters", lambda pattern: words_only(pattern)[:1])
+    reference = load_engine(secret=b"s", region=region)
+    texts = _corpus_texts()
+    assert len(texts) > 1000
+    texts += [f"call me {text}" for text in texts[::7]]  # a gate word before every shape
+    for got, want in zip(gated.scan_many(texts), reference.scan_many(texts), strict=True):
+        assert got == want
+        assert got.masked_spans == want.masked_spans
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("please call me back tomorrow", False),  # the gate word, no number
+        ("part number 020-7946-0958 is the left hinge", False),  # the shape, no gate word
+        ("please call me on 020 7946 0321", True),
+        ("Telefon: 030 901820", True),
+    ],
+)
+def test_a_gated_pattern_runs_only_where_its_words_and_its_shape_both_are(
+    engine: Engine, text: str, runs: bool
+) -> None:
+    hits = engine._match_set(text.encode()) if engine._match_set is not None else []
+    national = [e for e in engine._triggered(hits) if e.pattern.gate]
+    assert bool(national) is runs
+    # No other pattern runs on these texts either.
+    assert engine.passes_prefilter(text.encode()) is runs
+    for pattern in (p for d in engine.detectors for p in d.patterns if p.gate):
+        assert relax(pattern.regex) in engine.patterns

@@ -1,31 +1,40 @@
 """`claude-compliance scan`: text or JSONL in, JSONL findings out, streaming and fast to start.
 
 Imports only what scanning needs (the engine, Settings, the fingerprint secret; pyarrow only
-once a batch is big enough to pay for it), so one line is scanned in a fraction of a second.
-JSONL input is read in batches that go through `Engine.scan_many` on an Arrow string array,
-the path the pipeline's scan step uses; `--workers N` scans batches in N processes and
-writes their findings in input order.
+once a block has enough lines to pay for it), so one line is scanned in a fraction of a
+second. JSONL input is read in line-aligned blocks of bytes that Arrow's JSON reader parses
+straight into a string column, which `Engine.scan_many` scans from its buffer as the
+pipeline's scan step does: no Python string is made for a text that the prefilter rejects,
+and a line's "id" is parsed only when its text has findings. `--workers N` scans blocks in N
+processes and writes their findings in input order.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import codecs
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import IO, Any
 
 from claude_compliance.errors import CommandError
 
 __all__ = ["add_parser_to", "cmd_scan"]
 
-# Rows per batch: big enough that Arrow conversion and process hand-off are amortized.
-BATCH_ROWS = 4096
-# Below this many rows a batch is scanned as Python strings (no pyarrow import at all).
+# Bytes per block of JSONL (extended to the end of its last line): big enough that Arrow's
+# parse and a hand-off to a worker are amortized, small enough to stream.
+BLOCK_BYTES = 4 << 20
+# Below this many lines a block is parsed with `json` (no pyarrow import at all).
 ARROW_MIN_ROWS = 64
+# Arrow's JSON reader takes a block size that fits in 32 bits.
+_ARROW_MAX_BYTES = (1 << 31) - 2
 
 _engine: Any = None
+
+# (lines of findings, lines read, number of the first bad line in the block or None)
+_Scanned = tuple[list[str], int, int | None]
 
 
 def add_parser_to(commands: Any) -> None:
@@ -34,7 +43,7 @@ def add_parser_to(commands: Any) -> None:
     scan.add_argument("path", nargs="?", default="-", help="a file, or - for stdin (default)")
     scan.add_argument("--jsonl", action="store_true", help='input lines are {"id","text"}')
     scan.add_argument(
-        "--workers", type=_workers, default=1, help="processes scanning batches (default 1)"
+        "--workers", type=_workers, default=1, help="processes scanning blocks (default 1)"
     )
     scan.set_defaults(handler=cmd_scan)
 
@@ -55,109 +64,180 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     settings = Settings.load()
     options = (fingerprint_secret(settings), settings.rules_path, settings.default_region)
-    stream = sys.stdin if args.path == "-" else open(args.path, encoding="utf-8")
     out = sys.stdout
-    with stream:
-        if not args.jsonl:
+    if not args.jsonl:
+        with sys.stdin if args.path == "-" else open(args.path, encoding="utf-8") as text:
             _init(*options)
-            out.writelines(_scan_batch([(None, stream.read())]))
-            return 0
-        if args.workers == 1:
-            _init(*options)
-            for batch in _jsonl_batches(stream):
-                out.writelines(_scan_batch(batch))
-            return 0
-        import multiprocessing
+            out.writelines(_scan_items([(None, text.read())]))
+        return 0
+    if args.workers == 1:
+        _init(*options)
+        with _binary_input(args.path) as stream:
+            _write(out, map(_scan_block, _blocks(stream)))
+        return 0
+    import multiprocessing
 
-        # Forked workers inherit the engine built here (no second import or compile); where
-        # there is no fork, each spawned worker builds its own.
-        forks = "fork" in multiprocessing.get_all_start_methods()
-        if forks:
-            _init(*options)
-            import pyarrow  # noqa: F401 - imported once here rather than in every worker
-        context = multiprocessing.get_context("fork" if forks else "spawn")
-        initializer = None if forks else _init
-        with context.Pool(args.workers, initializer=initializer, initargs=options) as pool:
-            if args.path == "-":
-                # A pipe cannot be split: this process parses, the workers scan.
-                batches = _jsonl_batches(stream)
-                for lines in pool.imap(_scan_batch, batches, chunksize=1):
-                    out.writelines(lines)
-                return 0
-            # A file is split into line-aligned byte ranges that the workers read and parse
-            # themselves: the parsing is spread too, and no text crosses a process boundary.
-            line_base = 0
-            chunks = ((args.path, start, end) for start, end in _chunk_bounds(args.path))
-            for lines, line_count, bad_line in pool.imap(_scan_chunk, chunks, chunksize=1):
-                out.writelines(lines)
-                if bad_line is not None:
-                    raise CommandError(
-                        f'line {line_base + bad_line}: expected a JSON object with "text"'
-                    )
-                line_base += line_count
+    # Forked workers inherit the engine built here (no second import or compile); where
+    # there is no fork, each spawned worker builds its own.
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if forks:
+        _init(*options)
+        import pyarrow.json  # noqa: F401 - imported once here rather than in every worker
+    context = multiprocessing.get_context("fork" if forks else "spawn")
+    initializer = None if forks else _init
+    with context.Pool(args.workers, initializer=initializer, initargs=options) as pool:
+        if args.path == "-":
+            # A pipe cannot be split: this process reads blocks, the workers parse and scan.
+            with _binary_input(args.path) as stream:
+                _write(out, pool.imap(_scan_block, _blocks(stream), chunksize=1))
+            return 0
+        # A file is split into line-aligned byte ranges that the workers read themselves:
+        # no text crosses a process boundary.
+        chunks = ((args.path, start, end) for start, end in _chunk_bounds(args.path))
+        _write(out, pool.imap(_scan_chunk, chunks, chunksize=1))
     return 0
 
 
-# Bytes per chunk of a JSONL file scanned by --workers.
-CHUNK_BYTES = 4 << 20
+def _write(out: IO[str], scanned: Iterable[_Scanned]) -> None:
+    """Write each block's findings in order; a bad line stops it, named by its file line."""
+    line_base = 0
+    for lines, line_count, bad_line in scanned:
+        out.write("".join(lines))
+        if bad_line is not None:
+            raise CommandError(f'line {line_base + bad_line}: expected a JSON object with "text"')
+        line_base += line_count
+
+
+def _binary_input(path: str) -> IO[bytes]:
+    """The JSONL input as bytes: the file, or stdin's bytes under its text layer."""
+    if path != "-":
+        return open(path, "rb")
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is not None:
+        return raw  # type: ignore[no-any-return]
+    # A text stream with no bytes under it (a StringIO from an embedding program or a test):
+    # unpaired surrogates stay bytes that are not UTF-8, so their line is reported as bad.
+    return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogatepass"))
+
+
+def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+    """Blocks of about BLOCK_BYTES, each ending at the end of a line (or of the input)."""
+    first = True
+    while True:
+        block = stream.read(BLOCK_BYTES)
+        if not block:
+            return
+        if not block.endswith(b"\n"):
+            block += stream.readline()
+        if first:
+            # A UTF-8 byte order mark (Windows tools write one) is not part of line 1.
+            block = block.removeprefix(codecs.BOM_UTF8)
+            first = False
+        yield block
 
 
 def _chunk_bounds(path: str) -> Iterator[tuple[int, int]]:
-    """Line-aligned (start, end) byte ranges of about CHUNK_BYTES covering the file."""
+    """Line-aligned (start, end) byte ranges of about BLOCK_BYTES covering the file."""
     with open(path, "rb") as stream:
         stream.seek(0, 2)
         total = stream.tell()
         start = 0
         while start < total:
-            stream.seek(min(start + CHUNK_BYTES, total))
-            if start + CHUNK_BYTES < total:
+            stream.seek(min(start + BLOCK_BYTES, total))
+            if start + BLOCK_BYTES < total:
                 stream.readline()
             end = stream.tell()
             yield start, end
             start = end
 
 
-def _scan_chunk(task: tuple[str, int, int]) -> tuple[list[str], int, int | None]:
-    """Findings of one byte range of a JSONL file, its line count, and its first bad line."""
+def _scan_chunk(task: tuple[str, int, int]) -> _Scanned:
+    """`_scan_block` over one byte range of a JSONL file."""
     path, start, end = task
     with open(path, "rb") as stream:
         stream.seek(start)
         data = stream.read(end - start)
+    return _scan_block(data.removeprefix(codecs.BOM_UTF8) if start == 0 else data)
+
+
+def _scan_block(data: bytes) -> _Scanned:
+    """The findings of a block of whole JSONL lines, its line count, and its first bad line
+    (numbered from 1 in the block; the findings of the lines before it are returned)."""
     raw_lines = data.split(b"\n")
     if raw_lines and not raw_lines[-1]:
         raw_lines.pop()
-    lines: list[str] = []
     bad_line: int | None = None
-    for number, raw in enumerate(raw_lines, start=1):
-        try:
-            lines.append(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            bad_line = number
-            break
-    items, bad_json = _parse_block(lines, 1)
-    out = [line for batch in _batches(items) for line in _scan_batch(batch)]
-    return out, len(raw_lines), bad_json if bad_json is not None else bad_line
-
-
-def _parse_block(
-    lines: Sequence[str], first_number: int
-) -> tuple[list[tuple[Any, str]], int | None]:
-    """The (id, text) items of consecutive JSONL lines, and the number of the first bad line
-    (the items before it are returned).
-
-    One `json.loads` of the lines joined into an array: a C-speed parse of the whole block
-    instead of a Python call per line; only a block that fails is parsed line by line, to
-    name the bad line.
-    """
-    numbered = [(number, line) for number, line in enumerate(lines, first_number) if line.strip()]
     try:
-        parsed = json.loads("[" + ",".join(line for _, line in numbered) + "]")
-        if len(parsed) == len(numbered):
-            return [(item.get("id"), str(item["text"])) for item in parsed], None
-    except (ValueError, KeyError, AttributeError, TypeError):
-        pass  # some line is not a JSON object with "text": find it below
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad_index = data.count(b"\n", 0, error.start)
+        bad_line = bad_index + 1
+        data = b"\n".join(raw_lines[:bad_index])
+        good_lines = raw_lines[:bad_index]
+    else:
+        good_lines = raw_lines
+    lines, bad_json = _scan_lines(data, good_lines)
+    return lines, len(raw_lines), bad_json if bad_json is not None else bad_line
+
+
+def _scan_lines(data: bytes, raw_lines: list[bytes]) -> tuple[list[str], int | None]:
+    """Findings of consecutive valid-UTF-8 JSONL lines (`data` is them joined), and the
+    number of the first line that is not a JSON object with "text"."""
+    nonblank = [index for index, raw in enumerate(raw_lines) if raw.strip()]
+    if len(nonblank) >= ARROW_MIN_ROWS:
+        texts = _arrow_texts(data, len(nonblank))
+        if texts is not None:
+            lines: list[str] = []
+            for row, findings in enumerate(_engine.scan_many(texts)):
+                if findings:
+                    # The id is parsed only here, by `json`: any JSON value, echoed as given.
+                    item_id = json.loads(raw_lines[nonblank[row]]).get("id")
+                    lines.extend(_records(item_id, findings))
+            return lines, None
+    # Few lines, or some line Arrow's reader did not take: `json` parses them and names the
+    # first bad one.
+    items, bad_line = _parse_lines([raw.decode("utf-8") for raw in raw_lines])
+    return _scan_items(items), bad_line
+
+
+def _arrow_texts(data: bytes, rows: int) -> Any:
+    """The "text" of every line as an Arrow string array, or None when Arrow's reader and
+    `json` might disagree about a line: then `json` decides.
+
+    Arrow's reader refuses what `json` refuses (a duplicated key, an unpaired surrogate,
+    a control character in a string, a text that is not a string); it also reads two
+    objects on one line and a byte order mark, which the row count and the prefix check
+    catch. A line without "text" reads as null.
+    """
+    if len(data) > _ARROW_MAX_BYTES or data.startswith(codecs.BOM_UTF8):
+        return None
+    import pyarrow as pa
+    import pyarrow.json as pa_json
+
+    try:
+        table = pa_json.read_json(
+            pa.py_buffer(data),
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
+            parse_options=pa_json.ParseOptions(
+                explicit_schema=pa.schema([("text", pa.string())]),
+                unexpected_field_behavior="ignore",
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    texts = table.column("text")
+    if table.num_rows != rows or texts.null_count:
+        return None
+    return texts
+
+
+def _parse_lines(lines: Sequence[str]) -> tuple[list[tuple[Any, str]], int | None]:
+    """The (id, text) items of consecutive JSONL lines, and the number of the first bad line
+    (the items before it are returned)."""
     items: list[tuple[Any, str]] = []
-    for number, line in numbered:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
         try:
             item = json.loads(line)
             items.append((item.get("id"), str(item["text"])))
@@ -173,18 +253,20 @@ def _init(secret: bytes, rules_path: Any, region: str) -> None:
     _engine = load_engine(secret=secret, rules_path=rules_path, region=region)
 
 
-def _scan_batch(batch: Sequence[tuple[Any, str]]) -> list[str]:
-    texts = [text for _, text in batch]
-    if len(texts) >= ARROW_MIN_ROWS:
-        import pyarrow as pa
+def _scan_items(items: Sequence[tuple[Any, str]]) -> list[str]:
+    results = _engine.scan_many([text for _, text in items])
+    return [
+        line
+        for (item_id, _), findings in zip(items, results, strict=True)
+        for line in _records(item_id, findings)
+    ]
 
-        results = _engine.scan_many(pa.array(texts, type=pa.large_string()))
-    else:
-        results = _engine.scan_many(texts)
-    lines = []
-    for (item_id, _), findings in zip(batch, results, strict=True):
-        for finding in findings:
-            record = {
+
+def _records(item_id: Any, findings: Sequence[Any]) -> list[str]:
+    """One JSON line per finding (the value itself is never in it)."""
+    return [
+        json.dumps(
+            {
                 "id": item_id,
                 "detector": finding.detector,
                 "category": str(finding.category.value),
@@ -192,33 +274,9 @@ def _scan_batch(batch: Sequence[tuple[Any, str]]) -> list[str]:
                 "start": finding.start,
                 "end": finding.end,
                 "redacted": finding.redacted,
-            }
-            lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return lines
-
-
-def _batches(items: Iterable[tuple[Any, str]]) -> Iterator[list[tuple[Any, str]]]:
-    batch: list[tuple[Any, str]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= BATCH_ROWS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _jsonl_batches(stream: TextIO) -> Iterator[list[tuple[Any, str]]]:
-    """Batches of (id, text) items, BATCH_ROWS lines at a time; the good lines before a bad
-    one come out before the error."""
-    first_number = 1
-    while True:
-        lines = list(itertools.islice(stream, BATCH_ROWS))
-        if not lines:
-            return
-        items, bad_line = _parse_block(lines, first_number)
-        if items:
-            yield items
-        if bad_line is not None:
-            raise CommandError(f'line {bad_line}: expected a JSON object with "text"')
-        first_number += len(lines)
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        for finding in findings
+    ]
