@@ -108,9 +108,10 @@ def cmd_decide(args: argparse.Namespace) -> int:
     from claude_compliance.remediation.store import RemediationError
 
     settings = Settings.load()
-    decide = service.approve if args.decision == "approve" else service.reject
     try:
-        record = decide(settings, args.request_id, actor=args.actor, note=args.note)
+        record = service.decide(
+            settings, args.request_id, args.decision, actor=args.actor, note=args.note
+        )
     except RemediationError as exc:
         raise CommandError(str(exc)) from None
     print(f"{record.request_id} {record.status.value} by {record.decided_by}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -327,6 +328,26 @@ def reject(
         decided_at=datetime.now(UTC),
         decision_note=note,
     )
+
+
+class Decision(StrEnum):
+    """An admin's answer to a request (the CLI command and the dashboard's path segment)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+def decide(
+    settings: Settings,
+    request_id: str,
+    decision: Decision | str,
+    *,
+    actor: str,
+    note: str | None = None,
+) -> Remediation:
+    """Approve or reject `request_id` (see `approve` and `reject` for who may)."""
+    act = approve if Decision(decision) is Decision.APPROVE else reject
+    return act(settings, request_id, actor=actor, note=note)
 
 
 def requests(settings: Settings, *, statuses: Sequence[Status] = ()) -> list[Remediation]:
