@@ -76,6 +76,8 @@ _ENDPOINTS: dict[ObjectKind, tuple[str, str, tuple[str, ...], str]] = {
         "project_id",
     ),
 }
+# Sources the Compliance API has no DELETE for (spec §5.8-§5.9): never requestable.
+UNREMOVABLE_SOURCES = ("session_message",)
 _PROJECT_SOURCES = ("project_description", "project_instruction", "project_name", "project_file")
 # the API's "no such key / path" answer, which must not be read as "deleted" (§7.2)
 _GENERIC_NOT_FOUND = "Not found"
@@ -160,7 +162,7 @@ def _plan(con: Any, finding_id: str, scope: str | None) -> Plan:
     project_id = f["project_id"] or (
         source_id if source.startswith("project_") and source != "project_file" else None
     )
-    if source == "session_message":
+    if source in UNREMOVABLE_SOURCES:
         raise RemediationError(
             "this finding is in a Claude Code / Cowork session: the Compliance API has no "
             "DELETE for sessions (spec §5.8-§5.9); it can only be removed by its user"
