@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -38,7 +38,7 @@ from claude_compliance.remediation.store import Remediation, RemediationStore, S
 from claude_compliance.reports.config import _url as url_setting  # the one URL validator
 from claude_compliance.reports.config import email_from
 from claude_compliance.reports.errors import DeliveryError, ReportError
-from claude_compliance.reports.findings import FindingRow
+from claude_compliance.reports.findings import FindingRow, safe_preview
 from claude_compliance.reports.webhook import Poster, RetryPolicy
 from claude_compliance.settings import Settings, SettingsError, positive_float
 
@@ -268,7 +268,9 @@ def _environment() -> Environment:
 
 def render_notice(record: Remediation, findings: Sequence[FindingRow]) -> Notice:
     """The notice of a confirmed removal, from the templates; masked previews only."""
-    shown = sorted(findings, key=lambda f: f.occurred_at or datetime.min.replace(tzinfo=UTC))
+    # the door check of every output: a preview without a mask character is withheld
+    safe = [replace(f, redacted_match=safe_preview(f.redacted_match)) for f in findings]
+    shown = sorted(safe, key=lambda f: f.occurred_at or datetime.min.replace(tzinfo=UTC))
     context = {
         "r": record,
         "what": _WHAT[record.object_kind.value],
