@@ -347,6 +347,27 @@ def test_the_cli_requests_lists_approves_and_executes(
     for plaintext in w.sim.keys.as_dict().values():
         assert plaintext not in out
 
+    # policies from the CLI: a bad file fails naming the field; a dry run stores nothing
+    policies = w.settings.home / "policies.toml"
+    policy = 'version = 1\n[[policies]]\nname = "ssn"\ncategories = ["ssn"]\nopen_for_hours = 0\n'
+    policies.write_text(policy + 'enabled = "yes"\n')
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_REMEDIATION_POLICIES", str(policies))
+    assert main(["remediate", "apply-policies"]) == 1
+    assert "policies[0] (ssn).enabled: true or false" in capsys.readouterr().err
+    policies.write_text(policy)
+    before = service.requests(w.settings)
+    assert main(["remediate", "apply-policies", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run, nothing stored" in out and "would request" in out
+    assert service.requests(w.settings) == before
+    assert main(["remediate", "apply-policies"]) == 0
+    out = capsys.readouterr().out
+    made = [r for r in service.requests(w.settings) if r.requested_by == "policy:ssn"]
+    assert made and all(r.request_id in out for r in made)
+    assert "needs an admin's approval" in out
+    assert main(["remediate", "notify"]) == 0
+    assert "user notices are off" in capsys.readouterr().out
+
 
 def test_a_policy_requests_removals_that_still_need_a_human(world: World) -> None:
     """Item 5: a policy over open CRITICAL findings requests their removal, once per finding,
