@@ -408,8 +408,11 @@ def execute(
     key_id: str | None = None,
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] | None = None,
+    on_secret: Callable[[str], None] | None = None,
 ) -> list[Remediation]:
-    """Delete every approved (or earlier failed) request; returns them as they end up."""
+    """Delete every approved (or earlier failed) request; returns them as they end up.
+
+    `on_secret` sees each decrypted key before it is used (the DAG masks it in task logs)."""
     store = _store(settings)
     done = []
     for record in store.all(statuses=(Status.APPROVED, Status.FAILED)):
@@ -418,7 +421,7 @@ def execute(
             store.note_refusal(record.request_id, actor=actor, reason=key)
             done.append(store.get(record.request_id))
             continue
-        done.append(_delete(settings, store, record, key, actor, transport, sleep))
+        done.append(_delete(settings, store, record, key, actor, transport, sleep, on_secret))
     return done
 
 
@@ -453,9 +456,12 @@ def _delete(
     actor: str,
     transport: httpx.BaseTransport | None,
     sleep: Callable[[float], None] | None,
+    on_secret: Callable[[str], None] | None,
 ) -> Remediation:
     path = _ENDPOINTS[record.object_kind][0].format(id=record.object_id)
     plaintext = runtime.key_store(settings).reveal(key.key_id)
+    if on_secret is not None:
+        on_secret(plaintext)
     expected = (Status.APPROVED, Status.FAILED)
     common: dict[str, Any] = {
         "executed_by": actor,
@@ -550,13 +556,14 @@ def confirm(
     actor: str = "sync",
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] | None = None,
+    on_secret: Callable[[str], None] | None = None,
 ) -> list[Remediation]:
     """Confirm executed requests whose object is gone (and whose deletion activity the sync
     has brought in); their findings become `remediated`. Returns the requests checked."""
     store = _store(settings)
     checked = []
     for record in store.all(statuses=(Status.EXECUTED,)):
-        checked.append(_confirm_one(settings, store, record, actor, transport, sleep))
+        checked.append(_confirm_one(settings, store, record, actor, transport, sleep, on_secret))
     return checked
 
 
@@ -567,15 +574,19 @@ def _confirm_one(
     actor: str,
     transport: httpx.BaseTransport | None,
     sleep: Callable[[float], None] | None,
+    on_secret: Callable[[str], None] | None,
 ) -> Remediation:
     key_id = record.executed_key_id or record.key_id
     keys = runtime.key_store(settings)
     key = keys.get(key_id)
     path = _ENDPOINTS[record.object_kind][1].format(id=record.object_id)
+    plaintext = keys.reveal(key_id)
+    if on_secret is not None:
+        on_secret(plaintext)
     try:
         with runtime.client(
             settings,
-            keys.reveal(key_id),
+            plaintext,
             key_id=key_id,
             key_label=f"{key_id} {key.fingerprint}",
             transport=transport,
