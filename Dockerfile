@@ -31,6 +31,7 @@ USER airflow
 WORKDIR /opt/claude-compliance
 COPY --chown=airflow:0 pyproject.toml constraints.txt README.md ./
 COPY --chown=airflow:0 scanners ./scanners
+COPY --chown=airflow:0 compliance_simulator ./compliance_simulator
 COPY --chown=airflow:0 plugins ./plugins
 COPY --chown=airflow:0 dbt_project ./dbt_project
 COPY --chown=airflow:0 dags ./dags
@@ -40,7 +41,7 @@ COPY --chown=airflow:0 deploy ./deploy
 # editable install keeps one copy of the library, the one Airflow's plugins folder points at.
 RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" \
         --constraint constraints.txt --editable . \
-    && python -c "import claude_compliance, scanners" \
+    && python -c "import claude_compliance, compliance_simulator, scanners" \
     && claude-compliance --help >/dev/null
 
 ENV CLAUDE_COMPLIANCE_HOME=/opt/claude-compliance/var \

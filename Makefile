@@ -50,6 +50,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	cd plugins && ../$(BIN)/mypy --strict -p claude_compliance
 	$(BIN)/mypy --strict -p scanners
+	$(BIN)/mypy --strict -p compliance_simulator
+	$(BIN)/sqlfluff lint dbt_project
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,7 +1,7 @@
 """Compare document text extractors on speed, accuracy and install weight (how the libraries of
 `claude_compliance.documents` were chosen).
 
-Each format gets a corpus built by `claude_compliance.simulator.documents` with a unique token
+Each format gets a corpus built by `compliance_simulator.documents` with a unique token
 planted in every place a sensitive value hides: each PDF page; DOCX body pages, a table, the
 header and the footer; XLSX string cells on three sheets among numbers; PPTX slides and their
 speaker notes; ODT paragraphs; RTF paragraphs. Accuracy is the share of tokens found as whole
@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _builders():  # type: ignore[no-untyped-def]
     # Loaded by path: the simulator package imports the HTTP stack, which a scratch venv lacks.
-    path = ROOT / "plugins/claude_compliance/simulator/documents.py"
+    path = ROOT / "compliance_simulator/documents.py"
     spec = importlib.util.spec_from_file_location("sim_documents", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -141,10 +141,10 @@ def main() -> None:
         from claude_compliance import pipeline, runtime
         from claude_compliance.lake.interval import daily_intervals
         from claude_compliance.settings import Settings
-        from claude_compliance.simulator import SimConfig, Simulator
         from claude_compliance.warehouse.builder import build_warehouse
         from claude_compliance.warehouse.partitions import forget_build
         from claude_compliance.warehouse.publish import publish
+        from compliance_simulator import SimConfig, Simulator
 
         settings = Settings.load()
         settings.ensure_dirs()

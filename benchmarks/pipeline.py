@@ -46,7 +46,7 @@ def run_size(messages: int, root: Path) -> dict[str, float]:
     from claude_compliance import pipeline, runtime
     from claude_compliance.lake.interval import daily_intervals
     from claude_compliance.settings import Settings
-    from claude_compliance.simulator import SimConfig, Simulator
+    from compliance_simulator import SimConfig, Simulator
 
     settings = Settings.load()
     anchor = date(2026, 11, 20)

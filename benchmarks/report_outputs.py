@@ -28,7 +28,7 @@ def build(home: Path, users: int, days: int) -> str:
     from claude_compliance.keys.commands import register_key
     from claude_compliance.pipeline import run_range
     from claude_compliance.settings import Settings
-    from claude_compliance.simulator import SimConfig, Simulator, serve
+    from compliance_simulator import SimConfig, Simulator, serve
 
     sim = Simulator(SimConfig(seed=7, users=users, days=days, anchor=ANCHOR))
     with serve(sim, host="127.0.0.1", port=0) as server:

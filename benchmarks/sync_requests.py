@@ -29,9 +29,9 @@ import pyarrow.parquet as pq
 
 from claude_compliance.api import ComplianceClient
 from claude_compliance.lake.interval import Interval, daily_intervals
-from claude_compliance.simulator import SimConfig, Simulator
 from claude_compliance.sync.extract import SyncOptions, extract_interval
 from claude_compliance.sync.plan import plan_interval
+from compliance_simulator import SimConfig, Simulator
 
 PAGE = {"organizations": 1000, "users": 1000, "roles": 1000, "groups": 1000, "members": 1000}
 

@@ -2,7 +2,7 @@
 
 Compose interpolates the file with the variables of `.env` and the shell before validating
 it; `load()` does the same, so the tests validate what Compose would run, and the scale-out
-launcher (`deploy.cluster`) starts Airflow with the settings the file gives its containers.
+test (tests/deploy/cluster.py) starts Airflow with the settings the file gives its containers.
 
 >>> interpolate("${A:-x}/${B}/$$HOME", {"B": "b"})
 'x/b/$HOME'

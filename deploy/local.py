@@ -15,6 +15,7 @@ and checks that no process of the launch is left.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -122,14 +123,8 @@ def run_init(env: Mapping[str, str], log_dir: Path, *, timeout_s: float = 600.0)
             raise processes.LaunchError(f"airflow-init took over {timeout_s:.0f}s") from None
     if proc.returncode != 0:
         raise processes.LaunchError(
-            f"airflow-init failed (exit {proc.returncode}):\n{tail(log_path)}"
+            f"airflow-init failed (exit {proc.returncode}):\n{processes.tail(log_path)}"
         )
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    if not path.exists():
-        return f"({path} is empty)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def answers_http(url: str) -> bool:
@@ -141,22 +136,8 @@ def answers_http(url: str) -> bool:
     return True
 
 
-def has_serve_command(env: Mapping[str, str]) -> bool:
-    """Whether this installation has the dashboard (`claude-compliance serve`)."""
-    proc = subprocess.run(  # noqa: S603 - our console script
-        [str(bin_dir() / "claude-compliance"), "serve", "--help"],
-        env=dict(env),
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    return proc.returncode == 0
-
-
 def register_simulator_key(env: Mapping[str, str], keys_file: Path, log_dir: Path) -> None:
     """`claude-compliance keys add` with the simulator's key on stdin (already there: fine)."""
-    import json
-
     key = json.loads(keys_file.read_text())["compliance"]
     proc = subprocess.run(  # noqa: S603 - our console script; the key goes on stdin
         [str(bin_dir() / "claude-compliance"), "keys", "add", "--name", SIMULATOR_KEY_NAME],
@@ -197,7 +178,7 @@ def up(args: argparse.Namespace) -> int:
             layout.log_dir,
         )
         dashboard = None
-        if not args.no_dashboard and has_serve_command(env):
+        if not args.no_dashboard:
             dashboard = f"http://127.0.0.1:{args.dashboard_port}"
             serve = [
                 str(bin_dir() / "claude-compliance"),
@@ -212,27 +193,26 @@ def up(args: argparse.Namespace) -> int:
             timeout_s=args.timeout,
             what=f"Airflow at {base_url} to report every component healthy",
             interval_s=2.0,
-            alive=lambda: _dead(layout),
+            servers=layout.run_dir,
         )
         if dashboard:
             processes.wait_until(
                 lambda: answers_http(dashboard),
                 timeout_s=60,
                 what=f"the dashboard at {dashboard}",
-                alive=lambda: _dead(layout),
+                servers=layout.run_dir,
             )
     except (processes.LaunchError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        for name in processes.running(layout.run_dir):
-            print(f"--- {name}.log\n{tail(layout.log_dir / f'{name}.log')}", file=sys.stderr)
-        for line in processes.stop_all(layout.run_dir, leader_signals=STOP_SIGNALS):
-            print(f"  {line}", file=sys.stderr)
+        shown = processes.stop_after_failure(
+            layout.run_dir, layout.log_dir, leader_signals=STOP_SIGNALS
+        )
+        print(f"error: {exc}\n{shown}", file=sys.stderr)
         return 1
     print(f"Airflow      {base_url}  (user admin, password in {layout.password_file})")
     if dashboard:
         print(f"Dashboard    {dashboard}")
     else:
-        print("Dashboard    not started (no `claude-compliance serve` here, or --no-dashboard)")
+        print("Dashboard    not started (--no-dashboard)")
     if args.simulator:
         print(f"Simulator    {api_url}  (its key is registered as {SIMULATOR_KEY_NAME!r})")
     print(f"Warehouse    {home / 'warehouse' / 'compliance.duckdb'}")
@@ -272,16 +252,9 @@ def start_simulator(
         timeout_s=120,
         what=f"the simulator at {url}",
         interval_s=0.5,
-        alive=lambda: _dead(layout),
+        servers=layout.run_dir,
     )
     register_simulator_key(env, keys_file, layout.log_dir)
-
-
-def _dead(layout: Layout) -> str | None:
-    for name, pids in processes.running(layout.run_dir).items():
-        if not pids:
-            return name
-    return None
 
 
 def down(args: argparse.Namespace) -> int:

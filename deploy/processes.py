@@ -3,10 +3,18 @@
 Each server starts as the leader of a new session (`setsid`), so its process group holds it
 and every child it forks; `<run_dir>/<name>.pid` records the group id. Every process also
 inherits `_CLAUDE_COMPLIANCE_LAUNCH=<launch id>` in its environment: a process that left the
-group (a daemon that calls `setsid` itself) is still found by that mark, and `stop_all`
-ends it too. The mark is the second line of defence only: a process that retitles itself
-(setproctitle: the API server, Celery's pool) overwrites the environment /proc shows.
-Nothing is ever matched by name.
+group (Airflow's task supervisor puts every task in a group of its own, `setpgid`) is still
+found by that mark, and `stop_all` ends it too. The mark is the second line of defence only:
+a process that retitles itself (setproctitle: the API server, Celery's pool) overwrites the
+environment /proc shows. Nothing is ever matched by name.
+
+Why not honcho (or supervisord): honcho runs in the foreground, stops every process group
+with SIGTERM and allows a fixed 5 s before SIGKILL, and is done as soon as its direct
+children have exited. Measured here under load: `airflow standalone` then dies within a
+second and honcho returns while its scheduler, dag-processor and triggerer still run,
+unwatched (gone 3 to 10 s later in the one run that waited for them), where SIGINT to the
+leader stops it all cleanly in about 30 s. supervisord can send SIGINT, but it too knows only
+process groups, so neither would find the tasks in groups of their own.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -117,24 +126,44 @@ def running(run_dir: Path) -> dict[str, list[int]]:
     return result
 
 
+def exited(run_dir: Path) -> str | None:
+    """The first recorded server with no live process left, if any (for `wait_until`)."""
+    return next((name for name, pids in running(run_dir).items() if not pids), None)
+
+
 def wait_until(
     check: Callable[[], bool],
     *,
     timeout_s: float,
     what: str,
     interval_s: float = 1.0,
-    alive: Callable[[], str | None] | None = None,
+    servers: Path | None = None,
 ) -> float:
-    """Poll `check` until it holds; returns the seconds it took. `alive` names a dead server."""
+    """Poll `check` until it holds; returns the seconds it took.
+
+    Gives up early, naming the server, when one recorded in the run directory `servers` exits.
+    """
     started = time.monotonic()
     while True:
         if check():
             return time.monotonic() - started
-        if alive is not None and (dead := alive()) is not None:
+        if servers is not None and (dead := exited(servers)) is not None:
             raise LaunchError(f"{dead} exited while waiting for {what}")
         if time.monotonic() - started > timeout_s:
             raise LaunchError(f"timed out after {timeout_s:.0f}s waiting for {what}")
         time.sleep(interval_s)
+
+
+def stop_after_failure(run_dir: Path, log_dir: Path, **stop: Any) -> str:
+    """What a failed start shows: each server's log tail, then how `stop_all` ended each."""
+    logs = [f"--- {name}.log\n{tail(log_dir / f'{name}.log')}" for name in running(run_dir)]
+    return "\n".join([*logs, *(f"  {line}" for line in stop_all(run_dir, **stop))])
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    if not path.exists():
+        return f"({path} is empty)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def stop_all(

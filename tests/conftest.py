@@ -36,14 +36,14 @@ def settings(home: Path) -> Settings:
 
 @pytest.fixture
 def sim():  # type: ignore[no-untyped-def]
-    from claude_compliance.simulator import SimConfig, Simulator
+    from compliance_simulator import SimConfig, Simulator
 
     return Simulator(SimConfig(seed=11, users=12, days=3, anchor=ANCHOR))
 
 
 @pytest.fixture
 def sim_server(sim):  # type: ignore[no-untyped-def]
-    from claude_compliance.simulator import serve
+    from compliance_simulator import serve
 
     with serve(sim, host="127.0.0.1", port=0) as server:
         yield server

@@ -75,7 +75,7 @@ def serve_malformed(sim: Any, day: date) -> Planted:
     - a lone low surrogate at the end of a project document of that day (if there is one);
     - an activity of that day whose record has a lone surrogate in a JSON key.
     """
-    from claude_compliance.simulator.model import TextBlock
+    from compliance_simulator.model import TextBlock
 
     data = sim.data
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)

@@ -6,7 +6,8 @@
     {%- if execute -%}
         {%- set current = [] -%}
         {%- for node in graph.nodes.values() -%}
-            {%- if node.resource_type in ('model', 'seed', 'snapshot') and node.schema == target.schema -%}
+            {%- set built = node.resource_type in ('model', 'seed', 'snapshot') -%}
+            {%- if built and node.schema == target.schema -%}
                 {%- do current.append(node.alias | lower) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -17,8 +18,10 @@
         {%- for row in found.rows -%}
             {%- if row[0] | lower not in current -%}
                 {%- set kind = 'view' if row[1] == 'VIEW' else 'table' -%}
-                {% do log("dropping stale " ~ kind ~ " " ~ target.schema ~ "." ~ row[0], info=true) %}
-                {% do run_query("drop " ~ kind ~ " if exists " ~ target.schema ~ '."' ~ row[0] ~ '"') %}
+                {%- set relation = target.schema ~ '."' ~ row[0] ~ '"' -%}
+                {%- set name = target.schema ~ "." ~ row[0] -%}
+                {% do log("dropping stale " ~ kind ~ " " ~ name, info=true) %}
+                {% do run_query("drop " ~ kind ~ " if exists " ~ relation) %}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}

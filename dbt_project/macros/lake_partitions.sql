@@ -40,14 +40,14 @@
         false
     {%- else -%}
         {{ dt_column }} in (
-            {%- for day in partitions | map(attribute=1) | unique -%}
-                date '{{ day }}'{{ ", " if not loop.last }}
-            {%- endfor -%}
+        {%- for day in partitions | map(attribute=1) | unique -%}
+            date '{{ day }}'{{ ", " if not loop.last }}
+        {%- endfor -%}
         )
         and ({{ key_column }}, {{ dt_column }}) in (
-            {%- for key, day in partitions -%}
-                ('{{ key | replace("'", "''") }}', date '{{ day }}'){{ ", " if not loop.last }}
-            {%- endfor -%}
+        {%- for key, day in partitions -%}
+            ('{{ key | replace("'", "''") }}', date '{{ day }}'){{ ", " if not loop.last }}
+        {%- endfor -%}
         )
     {%- endif -%}
 {% endmacro %}

@@ -6,9 +6,13 @@ with
 inputs as (
 
     {% for s in dlp_sources() %}
-    select '{{ s.name }}' as source, {{ s.id_column }} as source_id, {{ s.text_column }} as text
-    from {{ source('compliance_api', s.table) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ s.name }}' as source,
+            {{ s.id_column }} as source_id,
+            -- `text as text` for a source whose column is already called so
+            {{ s.text_column }} as text  -- noqa: AL09
+        from {{ source('compliance_api', s.table) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -18,7 +22,9 @@ matched as (
     select distinct
         findings.finding_id,
         findings.redacted_match,
-        substring(inputs.text, findings.start_offset + 1, findings.end_offset - findings.start_offset)
+        substring(
+            inputs.text, findings.start_offset + 1, findings.end_offset - findings.start_offset
+        )
             as matched_value
 
     from {{ ref('findings') }} as findings

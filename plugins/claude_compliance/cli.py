@@ -213,9 +213,26 @@ def _report_failures(failures: Sequence[str]) -> int:
 
 # -- simulator and demo -------------------------------------------------------------------
 
+# The simulator is its own package (ARCHITECTURE §3), installed with the `dev` and `demo`
+# extras; only these two commands import it, so the library runs without it.
+SIMULATOR_PACKAGE = "compliance_simulator"
+
+
+def _require_simulator() -> None:
+    try:
+        import compliance_simulator  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != SIMULATOR_PACKAGE:
+            raise  # the simulator is there but something it needs is not: say that
+        raise CommandError(
+            f"the simulator (package {SIMULATOR_PACKAGE}) is not installed; it comes with "
+            "the demo extra: pip install 'claude-compliance[demo]'"
+        ) from None
+
 
 def cmd_simulator(args: argparse.Namespace) -> int:
-    from claude_compliance.simulator import SimConfig, run_server
+    _require_simulator()
+    from compliance_simulator import SimConfig, run_server
 
     config = SimConfig(
         seed=args.seed,
@@ -229,8 +246,9 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    _require_simulator()
     from claude_compliance.pipeline import run_range
-    from claude_compliance.simulator import SimConfig, Simulator, serve
+    from compliance_simulator import SimConfig, Simulator, serve
 
     settings = Settings.load()
     today = datetime.now(UTC).date()

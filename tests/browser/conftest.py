@@ -38,7 +38,7 @@ def served(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     port, and its base URL."""
     import uvicorn
 
-    from claude_compliance.simulator import serve
+    from compliance_simulator import serve
 
     with pytest.MonkeyPatch.context() as mp, serve(built.sim) as sim_server:
         for name, value in built.env.items():

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def sim():  # type: ignore[no-untyped-def]
     """A larger organization than the default, so one day holds enough planted values."""
-    from claude_compliance.simulator import SimConfig, Simulator
+    from compliance_simulator import SimConfig, Simulator
 
     return Simulator(SimConfig(seed=5, users=60, days=2, anchor=ANCHOR))
 
@@ -145,7 +145,7 @@ def test_a_failing_key_does_not_stop_the_others_and_a_revoked_key_is_skipped(
 def test_a_day_with_malformed_text_succeeds_and_counts_the_replacements(
     airflow_home: Path, home: Path, settings, sim
 ) -> None:
-    from claude_compliance.simulator import serve
+    from compliance_simulator import serve
     from tests.malformed_text import serve_malformed
 
     day_end = datetime.combine(ANCHOR, datetime.min.time(), tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 from claude_compliance import pipeline, runtime
 from claude_compliance.orchestration import is_retryable
 from claude_compliance.settings import Settings
-from claude_compliance.simulator import Simulator
+from compliance_simulator import Simulator
 from tests.sync.test_extract import DAYS
 
 SCOPES = ["read:compliance_activities", "read:compliance_user_data", "read:compliance_org_data"]

@@ -1,5 +1,6 @@
 """Scale-out without Docker: the compose file's Airflow services on the machine's PostgreSQL
-and Redis, two Celery workers, compliance_sync over three intervals against the simulator.
+and Redis (tests/deploy/cluster.py), two Celery workers, compliance_sync over three intervals
+against the simulator.
 
 Shows that (1) every process runs with the environment docker-compose.yaml gives its
 container, host-specific values aside; (2) the tasks spread over both workers, by Celery's
@@ -15,8 +16,6 @@ import importlib.util
 import itertools
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,10 +26,11 @@ import psutil
 import pytest
 from cryptography.fernet import Fernet
 
-from deploy import cluster
+from deploy import processes
 from deploy.airflow_api import AirflowAPI
-from deploy.compose import REPO
+from deploy.local import Layout
 from deploy.processes import LAUNCH_VAR, group_members
+from tests.deploy import cluster
 from tests.deploy.support import (
     RedisQueue,
     free_port,
@@ -50,19 +50,6 @@ DAYS = 3
 VOLATILE = frozenset({"synced_at", "scanned_at", "started_at", "finished_at", "last_request_id"})
 
 
-def run_cluster(state_dir: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE_COMPLIANCE_")}
-    return subprocess.run(
-        [sys.executable, "-m", "deploy.cluster", "--state-dir", str(state_dir), *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 @pytest.fixture
 def services() -> Iterator[dict[str, Any]]:
     require_postgres_and_redis()
@@ -76,7 +63,7 @@ def services() -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def sim_server():  # type: ignore[no-untyped-def]
-    from claude_compliance.simulator import SimConfig, Simulator, serve
+    from compliance_simulator import SimConfig, Simulator, serve
 
     today = datetime.now(UTC).date()
     sim = Simulator(SimConfig(seed=5, users=12, days=DAYS, anchor=today))
@@ -135,8 +122,6 @@ def test_two_celery_workers_share_the_runs_and_publish_the_single_machine_wareho
     secret.write_text(variables["CLAUDE_COMPLIANCE_MASTER_KEY"] + "\n")
     secret.chmod(0o600)
     variables["CLAUDE_COMPLIANCE_MASTER_KEY_SECRET_FILE"] = str(secret)
-    env_file = tmp_path / "cluster.env"
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in variables.items()))
 
     # The key goes into the shared state DB, encrypted with the deployment's master key.
     for name in ("CLAUDE_COMPLIANCE_MASTER_KEY", "CLAUDE_COMPLIANCE_FINGERPRINT_KEY"):
@@ -147,31 +132,22 @@ def test_two_celery_workers_share_the_runs_and_publish_the_single_machine_wareho
     settings = Settings.load()
     register_key(settings, sim_server.sim.keys.compliance, "scale-out test", "test")
 
-    layout = cluster.Layout(state_dir)
+    layout = Layout(state_dir)
+    host = cluster.HostConfig(
+        airflow_db=airflow_db,
+        state_db=state_db,
+        broker=queue.url,
+        home=home,
+        port=port,
+        master_key_file=secret,
+        queue=queue.name,
+        tag=processes.launch_id(layout.run_dir)[:6],
+    )
     try:
-        up = run_cluster(
-            state_dir,
-            "up",
-            "--airflow-db",
-            airflow_db,
-            "--state-db",
-            state_db,
-            "--broker",
-            queue.url,
-            "--queue",
-            queue.name,
-            "--workers",
-            "2",
-            "--port",
-            str(port),
-            "--home",
-            str(home),
-            "--env-file",
-            str(env_file),
-            timeout=600,
-        )
-        assert up.returncode == 0, up.stdout + up.stderr
-        print(up.stdout)
+        # The test's own environment, monkeypatched settings included: the services must
+        # take theirs from the compose file and `variables` alone.
+        started = cluster.up(host, layout, variables, os.environ, workers=2)
+        print(", ".join(f"{stage} {seconds:.0f}s" for stage, seconds in started.timings.items()))
         launch = (layout.run_dir / "launch-id").read_text().strip()
         pgids = {p.stem: int(p.read_text()) for p in layout.run_dir.glob("*.pid")}
         assert set(pgids) == {
@@ -239,7 +215,7 @@ def test_two_celery_workers_share_the_runs_and_publish_the_single_machine_wareho
             assert set(states.values()) == {"success"}, states
 
         # (2) Both workers ran tasks, by Celery's account.
-        received = cluster.received_by_worker(layout)
+        received = cluster.received_by_worker(layout, started.workers)
         import psycopg2
 
         conn = psycopg2.connect(services_dsn(services["airflow_db"]))
@@ -283,15 +259,14 @@ def test_two_celery_workers_share_the_runs_and_publish_the_single_machine_wareho
         differing = [name for name in single_rows if published[name] != single_rows[name]]
         assert differing == []
 
-        down = run_cluster(state_dir, "down", timeout=180)
-        assert down.returncode == 0, down.stdout + down.stderr
+        print(processes.stop_all(layout.run_dir, grace_s=60.0))
         assert live_processes_of_launch(launch) == []
         assert all(group_members(pgid) == [] for pgid in pgids.values())
         # Retitled processes carry no readable mark: look for their titles too.
         assert processes_titled(f"port:{port}") == [] and processes_titled(f".{launch[:6]}@") == []
         assert not port_is_open("127.0.0.1", port)
     finally:
-        run_cluster(state_dir, "down", timeout=180)
+        processes.stop_all(layout.run_dir, grace_s=60.0)
 
 
 def services_dsn(database: str) -> str:

@@ -109,9 +109,16 @@ def test_what_the_dockerfile_copies_exists_and_is_not_ignored() -> None:
     for rest in copies:
         words = [w for w in shlex.split(rest) if not w.startswith("--")]
         sources.extend(words[:-1])
-    assert {"pyproject.toml", "constraints.txt", "plugins", "dags", "dbt_project", "deploy"} <= set(
-        sources
-    )
+    assert {
+        "pyproject.toml",
+        "constraints.txt",
+        "plugins",
+        "scanners",
+        "compliance_simulator",
+        "dags",
+        "dbt_project",
+        "deploy",
+    } <= set(sources)
     for source in sources:
         assert (REPO / source).exists(), source
         assert not is_ignored(source), f"{source} is excluded by .dockerignore"

@@ -118,7 +118,12 @@ def test_wait_until_is_bounded_and_notices_a_dead_server(tmp_path: Path) -> None
     with pytest.raises(processes.LaunchError, match="timed out after 1s waiting for never"):
         processes.wait_until(lambda: False, timeout_s=1.0, what="never", interval_s=0.1)
     assert time.monotonic() - began < 3
-    with pytest.raises(processes.LaunchError, match="api exited while waiting for health"):
-        processes.wait_until(
-            lambda: False, timeout_s=30, what="health", alive=lambda: "api", interval_s=0.1
-        )
+    run_dir, log_dir = tmp_path / "run", tmp_path / "logs"
+    env = {"PATH": os.environ["PATH"]}
+    processes.start("up", ["sleep", "300"], env, run_dir, log_dir)
+    processes.start("api", ["bash", "-c", "exit 3"], env, run_dir, log_dir)
+    began = time.monotonic()
+    with pytest.raises(processes.LaunchError, match=r"^api exited while waiting for health$"):
+        processes.wait_until(lambda: False, timeout_s=300, what="health", servers=run_dir)
+    assert time.monotonic() - began < 60, "gave up when the server exited, not at the timeout"
+    assert processes.stop_all(run_dir, grace_s=5.0) == ["api: stopped", "up: stopped"]

@@ -9,7 +9,7 @@ import msoffcrypto
 import pypdfium2 as pdfium
 import pytest
 
-from claude_compliance.simulator import documents as build
+from compliance_simulator import documents as build
 
 
 def test_encrypted_ooxml_is_recognised_as_such_by_an_office_crypto_library() -> None:

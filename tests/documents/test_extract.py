@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from claude_compliance.documents import Extraction, Extractor, Segment, location_at
-from claude_compliance.simulator import documents as build
+from compliance_simulator import documents as build
 
 
 def locate(extraction: Extraction, value: str) -> str | None:

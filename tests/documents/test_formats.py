@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from claude_compliance.documents import detect_format
-from claude_compliance.simulator import documents as build
+from compliance_simulator import documents as build
 
 SECRET = "SSN 078-05-1120 and password hunter2"
 

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from claude_compliance.documents import Extractor, Limits
-from claude_compliance.simulator import documents as build
+from compliance_simulator import documents as build
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from claude_compliance.documents import Extraction, Extractor, extract
 from claude_compliance.documents.text import clean, decode
-from claude_compliance.simulator import documents as build
+from compliance_simulator import documents as build
 
 UNSAFE = {"\x00"} | {chr(c) for c in range(0xD800, 0xE000)}
 

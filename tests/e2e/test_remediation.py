@@ -19,11 +19,11 @@ from claude_compliance.pipeline import publish, run_range
 from claude_compliance.remediation import service
 from claude_compliance.remediation.store import ObjectKind, RemediationError, Status
 from claude_compliance.settings import Settings
-from claude_compliance.simulator import SimConfig, Simulator
 from claude_compliance.state.audit import AuditLog
 from claude_compliance.state.schema import remediations_table
 from claude_compliance.state.triage import FindingRef, TriageStatus, TriageStore
 from claude_compliance.state.users import UserStore
+from compliance_simulator import SimConfig, Simulator
 from tests.conftest import ANCHOR
 from tests.sync.test_completeness import Clock
 
@@ -317,7 +317,7 @@ def test_the_cli_requests_lists_approves_and_executes(
     world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from claude_compliance.cli import main
-    from claude_compliance.simulator import serve
+    from compliance_simulator import serve
 
     w = world
     finding_id, chat_id = _chat_finding(w)

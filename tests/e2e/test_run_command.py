@@ -13,6 +13,8 @@ import pytest
 
 from claude_compliance.cli import main
 from claude_compliance.scan.sources import SOURCE_NAMES
+from claude_compliance.settings import Settings
+from claude_compliance.warehouse import builder
 from scanners import load_engine
 from tests.conftest import ANCHOR
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
@@ -63,7 +65,7 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
 
     # Files are judged by their bytes: every format recorded, what cannot be read listed
     # with its reason, findings in documents say where they are.
-    from claude_compliance.simulator.document_files import UNREADABLE
+    from compliance_simulator.document_files import UNREADABLE
 
     with duckdb.connect(str(db), read_only=True) as con:
         files = {
@@ -108,6 +110,18 @@ def test_run_over_the_window_finds_what_was_planted_and_leaks_nothing(
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select finding_id from findings order by 1").fetchall() == before
         assert con.execute("select count(*) from scanned_inputs").fetchall()[0][0] == inputs_before
+
+    # What the run wrote passes the sources' freshness rules (`dbt source freshness`), on
+    # every table that declares one.
+    builder.run_dbt(Settings.from_env(), "source", "freshness")
+    checked = json.loads((home / "dbt" / "target" / "sources.json").read_text())["results"]
+    assert {r["unique_id"].split(".", 2)[2]: r["status"] for r in checked} == {
+        "compliance_api.organizations": "pass",
+        "compliance_api.users": "pass",
+        "compliance_api.own_requests": "pass",
+        "compliance_api.sync_ledger": "pass",
+        "dlp.scanned_inputs": "pass",
+    }
 
     # Listing keys shows id and fingerprint only.
     assert run_cli(["keys", "list", "--json"], monkeypatch) == 0

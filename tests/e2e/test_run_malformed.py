@@ -36,7 +36,7 @@ def manifest(home: Path, table: str, key_id: str, dt: str) -> dict[str, object]:
 def test_run_attempts_every_day_publishes_the_good_ones_and_lists_the_failed_one(
     home: Path, sim, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from claude_compliance.simulator import serve
+    from compliance_simulator import serve
 
     malformed_day, failed_day, good_day = (ANCHOR - timedelta(days=n) for n in (3, 2, 1))
     planted = serve_malformed(sim, malformed_day)

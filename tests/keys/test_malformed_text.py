@@ -33,7 +33,7 @@ def test_a_sync_error_echoing_malformed_text_is_stored(url: str) -> None:
 def test_keys_add_with_a_malformed_organization_name(
     home: Path, sim, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from claude_compliance.simulator import serve
+    from compliance_simulator import serve
 
     org = sim.data.orgs[0]
     sim.data.orgs[0] = dataclasses.replace(org, name=f"Acme {HIGH}")

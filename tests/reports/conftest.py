@@ -66,8 +66,8 @@ class Built:
 
 def plant_repeated_key(sim) -> tuple[str, frozenset[str]]:  # type: ignore[no-untyped-def]
     """Append one Anthropic key to ten user messages of three users; returns key and users."""
-    from claude_compliance.simulator.model import TextBlock
-    from claude_compliance.simulator.sensitive import anthropic_key
+    from compliance_simulator.model import TextBlock
+    from compliance_simulator.sensitive import anthropic_key
 
     key = anthropic_key(random.Random(20261120))
     by_user: dict[str, list[str]] = {}
@@ -94,7 +94,7 @@ def plant_repeated_key(sim) -> tuple[str, frozenset[str]]:  # type: ignore[no-un
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     from claude_compliance.keys.commands import register_key
     from claude_compliance.pipeline import run_range
-    from claude_compliance.simulator import SimConfig, Simulator, serve
+    from compliance_simulator import SimConfig, Simulator, serve
 
     home = tmp_path_factory.mktemp("reports") / "home"
     master_key = Fernet.generate_key().decode()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from claude_compliance.simulator import SimConfig, Simulator
+from compliance_simulator import SimConfig, Simulator
 
 ANCHOR = dt.date(2026, 3, 10)
 SMALL = SimConfig(seed=7, users=12, days=7, anchor=ANCHOR, orgs=2)

@@ -7,7 +7,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from claude_compliance.simulator import Simulator
+from compliance_simulator import Simulator
 
 from .conftest import make_client
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from claude_compliance.simulator import SOURCES, SimConfig, Simulator, located_text, scanned_input
-from claude_compliance.simulator.data import UNKNOWN_ACTIVITY_TYPES, UNKNOWN_FIELD
-from claude_compliance.simulator.endpoints import catalogue_types
-from claude_compliance.simulator.sensitive import (
+from compliance_simulator import SOURCES, SimConfig, Simulator, located_text, scanned_input
+from compliance_simulator.data import UNKNOWN_ACTIVITY_TYPES, UNKNOWN_FIELD
+from compliance_simulator.endpoints import catalogue_types
+from compliance_simulator.sensitive import (
     CATEGORIES,
     github_checksum,
     luhn_valid,

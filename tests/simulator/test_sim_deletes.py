@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from claude_compliance.simulator import Simulator
-from claude_compliance.simulator.keys import DELETE_USER_DATA, READ_ORG_AUDIT, READ_USER_DATA
+from compliance_simulator import Simulator
+from compliance_simulator.keys import DELETE_USER_DATA, READ_ORG_AUDIT, READ_USER_DATA
 
 from .conftest import SMALL, make_client
 

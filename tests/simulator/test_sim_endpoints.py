@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 import httpx
 
-from claude_compliance.simulator import Simulator
-from claude_compliance.simulator.data import UNKNOWN_FIELD
+from compliance_simulator import Simulator
+from compliance_simulator.data import UNKNOWN_FIELD
 
 BASE = "/v1/compliance"
 CHAT_FIELDS = {
@@ -128,7 +128,7 @@ def test_chat_list_and_messages(sim: Simulator, client: httpx.Client) -> None:
 
 
 def test_tool_blocks_and_truncation(sim: Simulator, client: httpx.Client) -> None:
-    from claude_compliance.simulator.model import ToolResultBlock
+    from compliance_simulator.model import ToolResultBlock
 
     message = next(
         m

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from claude_compliance.simulator import Simulator
+from compliance_simulator import Simulator
 
 from .conftest import SMALL, make_client
 

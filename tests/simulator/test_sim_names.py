@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from claude_compliance.simulator import Simulator, scanned_input
+from compliance_simulator import Simulator, scanned_input
 
 
 def test_chat_and_project_names_carry_planted_values_at_their_offsets(

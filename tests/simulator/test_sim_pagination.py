@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claude_compliance.simulator import SimConfig, Simulator
-from claude_compliance.simulator.pagination import cursor_page, window_page
-from claude_compliance.simulator.query import TimeRange
+from compliance_simulator import SimConfig, Simulator
+from compliance_simulator.pagination import cursor_page, window_page
+from compliance_simulator.query import TimeRange
 
 from .conftest import SMALL, make_client
 

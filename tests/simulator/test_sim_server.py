@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from claude_compliance.simulator import SimConfig, Simulator, run_server, serve
-from claude_compliance.simulator.server import write_keys
+from compliance_simulator import SimConfig, Simulator, run_server, serve
+from compliance_simulator.server import write_keys
 
 from .conftest import SMALL
 

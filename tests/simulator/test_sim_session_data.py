@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from claude_compliance.simulator import SimConfig, Simulator, located_text, scanned_input
-from claude_compliance.simulator.model import SessionText, SessionToolResult, SessionToolUse
-from claude_compliance.simulator.sensitive import CATEGORIES
-from claude_compliance.simulator.session_data import (
+from compliance_simulator import SimConfig, Simulator, located_text, scanned_input
+from compliance_simulator.model import SessionText, SessionToolResult, SessionToolUse
+from compliance_simulator.sensitive import CATEGORIES
+from compliance_simulator.session_data import (
     LOCAL_SURFACES,
     REMOTE_STATUSES,
     UNAVAILABLE_REASONS,

@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from claude_compliance.simulator import SimConfig, Simulator
-from claude_compliance.simulator.keys import READ_ACTIVITIES, READ_ORG_AUDIT, READ_ORG_DATA
-from claude_compliance.simulator.model import SessionToolResult, SessionToolUse
-from claude_compliance.simulator.session_endpoints import SERVER_MAX_BYTES
+from compliance_simulator import SimConfig, Simulator
+from compliance_simulator.keys import READ_ACTIVITIES, READ_ORG_AUDIT, READ_ORG_DATA
+from compliance_simulator.model import SessionToolResult, SessionToolUse
+from compliance_simulator.session_endpoints import SERVER_MAX_BYTES
 
 from .conftest import SMALL, make_client
 

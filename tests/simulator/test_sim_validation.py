@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from claude_compliance.simulator import Simulator
+from compliance_simulator import Simulator
 
 BASE = "/v1/compliance"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from claude_compliance.simulator import Simulator
+from compliance_simulator import Simulator
 
 BASE = "/v1/compliance"
 

@@ -11,8 +11,8 @@ import pytest
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import read_interval
-from claude_compliance.simulator import SimConfig, Simulator
 from claude_compliance.sync.extract import SyncOptions, extract_interval
+from compliance_simulator import SimConfig, Simulator
 from tests.sync.test_extract import DAYS, client, table
 
 NO_WAIT = SyncOptions(activity_lag=timedelta(0))

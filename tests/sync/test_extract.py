@@ -13,8 +13,8 @@ from claude_compliance.api import ComplianceClient, RetryPolicy, ServerError
 from claude_compliance.lake.interval import Interval
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import data_path, read_interval
-from claude_compliance.simulator import SimConfig, Simulator
 from claude_compliance.sync.extract import SyncOptions, extract_interval
+from compliance_simulator import SimConfig, Simulator
 from tests.conftest import ANCHOR
 
 END = datetime.combine(ANCHOR, datetime.min.time(), tzinfo=UTC)
@@ -59,7 +59,7 @@ def test_every_message_lands_in_the_interval_it_was_created_in(
 
 
 def test_unknown_fields_and_activity_types_are_kept(sim: Simulator, tmp_path: Path) -> None:
-    from claude_compliance.simulator.data import UNKNOWN_ACTIVITY_TYPES, UNKNOWN_FIELD
+    from compliance_simulator.data import UNKNOWN_ACTIVITY_TYPES, UNKNOWN_FIELD
 
     extract_all(sim, tmp_path)
     activities = [r for i in DAYS for r in table(tmp_path, "activities", i)]

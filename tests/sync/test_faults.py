@@ -16,8 +16,8 @@ import pytest
 
 from claude_compliance.api import ComplianceClient, RetryPolicy, ServerError
 from claude_compliance.lake.schemas import RAW
-from claude_compliance.simulator import SimConfig, Simulator, serve
 from claude_compliance.sync.extract import extract_interval
+from compliance_simulator import SimConfig, Simulator, serve
 from tests.conftest import ANCHOR
 from tests.sync.test_completeness import NO_WAIT
 from tests.sync.test_extract import DAYS

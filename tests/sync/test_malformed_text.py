@@ -7,9 +7,9 @@ from pathlib import Path
 
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import manifest_path, read_interval
-from claude_compliance.simulator import Simulator
 from claude_compliance.sync.content import ContentCache, md5_hex
 from claude_compliance.sync.extract import extract_interval
+from compliance_simulator import Simulator
 from tests.malformed_text import FFFD, serve_malformed
 from tests.sync.test_extract import DAYS, client
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from claude_compliance import pipeline, runtime
 from claude_compliance.settings import Settings
-from claude_compliance.simulator import Simulator
+from compliance_simulator import Simulator
 from tests.sync.test_extract import DAYS
 
 SCOPES = ["read:compliance_activities", "read:compliance_user_data", "read:compliance_org_data"]

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from claude_compliance.lake.interval import Interval
-from claude_compliance.simulator import Simulator
 from claude_compliance.sync import context as sync_context
 from claude_compliance.sync.extract import extract_interval
 from claude_compliance.sync.plan import IntervalPlan, plan_interval
+from compliance_simulator import Simulator
 from tests.sync.test_extract import DAYS, client, table
 
 

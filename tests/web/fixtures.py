@@ -51,7 +51,7 @@ class Built:
 def build(home: Path) -> Built:
     from claude_compliance.keys import service
     from claude_compliance.pipeline import run_range
-    from claude_compliance.simulator import SimConfig, Simulator
+    from compliance_simulator import SimConfig, Simulator
 
     env = {
         "CLAUDE_COMPLIANCE_HOME": str(home),

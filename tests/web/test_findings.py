@@ -220,7 +220,7 @@ def test_the_conversation_view_is_audited_and_highlights_the_finding(
 
 def _in_tool_result(message: Any, offset: int) -> bool:
     """Whether `offset` of the message's scanned text falls inside one of its tool results."""
-    from claude_compliance.simulator.model import SessionText, SessionToolResult
+    from compliance_simulator.model import SessionText, SessionToolResult
 
     at = 0
     for block in message.content:

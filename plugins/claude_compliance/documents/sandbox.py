@@ -124,7 +124,8 @@ class Sandbox:
     def _start(self, memory_bytes: int) -> subprocess.Popen[bytes]:
         # The allowlisted environment only: the child reads untrusted documents and needs
         # none of our secrets (master key, SIEM token, state DB URL). It imports this very
-        # package (its dependencies come with the interpreter's site-packages).
+        # package from the folder that holds it: site-packages when installed, plugins/ in a
+        # checkout (its dependencies come with the interpreter's site-packages).
         env = child_environment({"PYTHONPATH": str(Path(__file__).resolve().parents[2])})
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "claude_compliance.documents.sandbox", str(memory_bytes)],

@@ -21,7 +21,10 @@ from claude_compliance.lake.schemas import DLP, RAW
 from claude_compliance.lake.writer import schema_file
 from claude_compliance.settings import Settings
 
-PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+# The dbt project ships inside the package (package data), so an installed wheel finds it
+# beside this code; in a checkout `claude_compliance/dbt_project` is a symlink to the
+# top-level `dbt_project/` where it is developed. CLAUDE_COMPLIANCE_DBT_PROJECT_DIR overrides.
+PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 
 
 class DbtError(RuntimeError):
@@ -119,7 +122,11 @@ def build_warehouse(settings: Settings) -> DbtResult:
 
     plan = plan_build(settings, project_dir())
     with handed_to_dbt(settings, plan):
-        result = run_dbt(settings, "build", *plan.dbt_args())
+        # Unit tests state the marts' logic on fixed rows: `make test` runs them
+        # (tests/warehouse/test_dbt_unit_tests.py), each interval's build need not.
+        result = run_dbt(
+            settings, "build", "--exclude-resource-type", "unit_test", *plan.dbt_args()
+        )
     record_build(settings, plan)
     return result
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
 
 import httpx
 from fastapi import FastAPI, Request
@@ -76,57 +79,71 @@ def _is_api(request: Request) -> bool:
     return path.startswith(f"{base}/api/") or path == f"{base}/api"
 
 
+def _invalid_request(exc: Exception) -> str:
+    # FastAPI's default echoes the request body back, and a key registration body holds a
+    # plaintext key: name the fields only.
+    errors = cast(RequestValidationError, exc).errors()
+    fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in errors})
+    return f"invalid request: check {', '.join(f for f in fields if f) or 'the body'}"
+
+
+def _http_error(exc: Exception) -> str:
+    http = cast(StarletteHTTPException, exc)
+    return str(http.detail) if http.status_code < 500 else "server error"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorPage:
+    """How one exception class is answered: status, page title, and the message it shows."""
+
+    status: int | None  # None: the exception's own status_code
+    title: str | None  # None: the status code
+    message: str | Callable[[Exception], str]
+
+
+# Most specific class first: `_page_for` takes the first entry the exception is an instance of.
+ERROR_PAGES: dict[type[Exception], ErrorPage] = {
+    Forbidden: ErrorPage(403, "Not allowed", str),
+    CSRFError: ErrorPage(
+        403, "Request refused", "missing or wrong CSRF token: reload the page and try again"
+    ),
+    WarehouseMissing: ErrorPage(
+        503, "No data yet", "No published warehouse yet: run the pipeline (claude-compliance run)."
+    ),
+    RequestValidationError: ErrorPage(422, "Invalid request", _invalid_request),
+    StarletteHTTPException: ErrorPage(None, None, _http_error),
+}
+
+
+def _page_for(exc: Exception) -> ErrorPage:
+    return next(page for cls, page in ERROR_PAGES.items() if isinstance(exc, cls))
+
+
+async def _error_response(request: Request, exc: Exception) -> Response:
+    """JSON `{"error": ...}` under /api, the error page elsewhere."""
+    page = _page_for(exc)
+    status = page.status if page.status is not None else int(getattr(exc, "status_code", 500))
+    message = page.message if isinstance(page.message, str) else page.message(exc)
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=status)
+    title = page.title or str(status)
+    return render(request, "error.html", {"title": title, "message": message}, status)
+
+
+async def _not_authenticated(request: Request, exc: Exception) -> Response:
+    """401 under /api; otherwise the login page (back to this page after a GET)."""
+    if _is_api(request):
+        return JSONResponse({"error": "authentication required"}, status_code=401)
+    if request.method != "GET":  # a form posted after the session ended
+        base = str(request.scope.get("root_path", "")).rstrip("/")
+        return RedirectResponse(f"{base}/login", status_code=303)
+    return RedirectResponse(login_url(request), status_code=303)
+
+
 def _handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotAuthenticated)
-    async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
-        if _is_api(request):
-            return JSONResponse({"error": "authentication required"}, status_code=401)
-        if request.method != "GET":  # a form posted after the session ended
-            base = str(request.scope.get("root_path", "")).rstrip("/")
-            return RedirectResponse(f"{base}/login", status_code=303)
-        return RedirectResponse(login_url(request), status_code=303)
-
-    @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, exc: Forbidden) -> Response:
-        if _is_api(request):
-            return JSONResponse({"error": str(exc)}, status_code=403)
-        return render(request, "error.html", {"title": "Not allowed", "message": str(exc)}, 403)
-
-    @app.exception_handler(CSRFError)
-    async def csrf_error(request: Request, exc: CSRFError) -> Response:
-        message = "missing or wrong CSRF token: reload the page and try again"
-        if _is_api(request):
-            return JSONResponse({"error": message}, status_code=403)
-        return render(request, "error.html", {"title": "Request refused", "message": message}, 403)
-
-    @app.exception_handler(WarehouseMissing)
-    async def no_warehouse(request: Request, exc: WarehouseMissing) -> Response:
-        message = "No published warehouse yet: run the pipeline (claude-compliance run)."
-        if _is_api(request):
-            return JSONResponse({"error": message}, status_code=503)
-        return render(request, "error.html", {"title": "No data yet", "message": message}, 503)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        # FastAPI's default echoes the request body back, and a key registration body holds
-        # a plaintext key: name the fields only.
-        fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
-        message = f"invalid request: check {', '.join(f for f in fields if f) or 'the body'}"
-        if _is_api(request):
-            return JSONResponse({"error": message}, status_code=422)
-        return render(request, "error.html", {"title": "Invalid request", "message": message}, 422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = str(exc.detail) if exc.status_code < 500 else "server error"
-        if _is_api(request):
-            return JSONResponse({"error": message}, status_code=exc.status_code)
-        return render(
-            request,
-            "error.html",
-            {"title": f"{exc.status_code}", "message": message},
-            exc.status_code,
-        )
+    app.add_exception_handler(NotAuthenticated, _not_authenticated)
+    for cls in ERROR_PAGES:
+        app.add_exception_handler(cls, _error_response)
 
 
 class SecurityHeaders:

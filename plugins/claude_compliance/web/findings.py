@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+import typing
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import urlencode
 
 import duckdb
 import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claude_compliance.scan.sources import SOURCE_NAMES
 from claude_compliance.state.triage import TriageStatus, TriageTables
@@ -65,6 +67,43 @@ COLUMNS = (
 )
 
 
+class FindingQuery(BaseModel):
+    """The findings filter as the URL carries it, parsed by FastAPI
+    (`Annotated[FindingQuery, Query()]`); `FindingFilter.from_query` then applies the
+    whitelists. Unknown parameters are ignored; a page number that is not a number is a 422."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    start: str | None = None
+    end: str | None = None
+    range: str | None = None
+    severity: list[str] = Field(default_factory=list)
+    user: str | None = None
+    organization: str | None = None
+    source: list[str] = Field(default_factory=list)
+    category: list[str] = Field(default_factory=list)
+    detector: str | None = None
+    status: str | None = None
+    q: str | None = None
+    key: str | None = None
+    fingerprint: str | None = None
+    suppressed: str | None = None
+    sort: str | None = None
+    order: str | None = None
+    page: int | None = None
+    per_page: int | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        """`?q=` is no filter; list values lose their blanks (`?severity=&severity=HIGH`)."""
+        if isinstance(value, str):
+            return value.strip() or None
+        if isinstance(value, list):
+            return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+        return value
+
+
 @dataclass(frozen=True, slots=True)
 class FindingFilter:
     start: date | None = None
@@ -88,87 +127,72 @@ class FindingFilter:
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any], *, today: date | None = None) -> FindingFilter:
-        """Parse query parameters (a Starlette QueryParams or a plain mapping of lists)."""
+    def from_query(cls, query: FindingQuery, *, today: date | None = None) -> FindingFilter:
+        """The filter a parsed query asks for: values outside the whitelists are dropped, each
+        with a message the page shows (a stale link still opens, saying what it ignored)."""
         problems: list[str] = []
 
-        def many(name: str) -> list[str]:
-            getlist = getattr(params, "getlist", None)
-            if getlist is not None:
-                values = list(getlist(name))
-            else:
-                raw = params.get(name)
-                values = raw if isinstance(raw, list) else ([raw] if raw else [])
-            return [v for v in (str(x).strip() for x in values) if v]
-
-        def one(name: str, limit: int = MAX_TEXT) -> str | None:
-            values = many(name)
-            if not values:
-                return None
-            value = values[0]
-            if len(value) > limit:
+        def text(name: str, value: str | None, limit: int = MAX_TEXT) -> str | None:
+            if value and len(value) > limit:
                 problems.append(f"{name} is too long (at most {limit} characters)")
                 return None
             return value
 
-        def pick(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
-            chosen = []
-            for value in many(name):
-                if value in allowed:
-                    chosen.append(value)
-                else:
+        def pick(name: str, values: list[str], allowed: tuple[str, ...]) -> tuple[str, ...]:
+            for value in values:
+                if value not in allowed:
                     problems.append(f"ignored unknown {name} {value[:40]!r}")
-            return tuple(dict.fromkeys(chosen))
+            return tuple(dict.fromkeys(v for v in values if v in allowed))
 
-        start = _date(one("start"), "start", problems)
-        end = _date(one("end"), "end", problems)
-        range_ = one("range")
-        if range_ and range_ not in RANGES:
-            problems.append(f"ignored unknown range {range_[:20]!r}")
-            range_ = None
+        def known(name: str, value: str | None, allowed: Collection[str]) -> str | None:
+            if value and value not in allowed:
+                problems.append(f"ignored unknown {name} {value[:40]!r}")
+                return None
+            return value
+
+        start = _date(text("start", query.start), "start", problems)
+        end = _date(text("end", query.end), "end", problems)
+        range_ = known("range", query.range, RANGES)
         if range_ and not (start or end):
             end = today or date.today()
             start = end - timedelta(days=RANGES[range_] - 1)
-        status = one("status")
-        if status and status not in (*STATUSES, "any"):
-            problems.append(f"ignored unknown status {status[:40]!r}")
-            status = None
-        suppressed = one("suppressed") or "hide"
-        if suppressed not in SUPPRESSED_MODES:
-            problems.append("ignored unknown suppressed mode")
-            suppressed = "hide"
-        sort = one("sort") or "occurred_at"
-        if sort not in SORTS:
-            problems.append(f"ignored unknown sort {sort[:40]!r}")
-            sort = "occurred_at"
-        order = one("order") or "desc"
-        if order not in ("asc", "desc"):
-            order = "desc"
-        page = _int(one("page"), 1, 1, 1_000_000)
-        per_page = _int(one("per_page"), 50, 1, 200)
-        if per_page not in PER_PAGE:
-            per_page = 50
+        status = known("status", query.status, (*STATUSES, "any"))
         return cls(
             start=start,
             end=end,
             range=range_,
-            severities=pick("severity", SEVERITIES),
-            user=one("user"),
-            organization=one("organization"),
-            sources=pick("source", SOURCES),
-            categories=pick("category", CATEGORIES),
-            detector=one("detector", 100),
+            severities=pick("severity", query.severity, SEVERITIES),
+            user=text("user", query.user),
+            organization=text("organization", query.organization),
+            sources=pick("source", query.source, SOURCES),
+            categories=pick("category", query.category, CATEGORIES),
+            detector=text("detector", query.detector, 100),
             status=None if status == "any" else status,
-            text=one("q"),
-            key_id=one("key", 60),
-            fingerprint=one("fingerprint", 128),
-            suppressed=suppressed,
-            sort=sort,
-            order=order,
-            page=page,
-            per_page=per_page,
+            text=text("q", query.q),
+            key_id=text("key", query.key, 60),
+            fingerprint=text("fingerprint", query.fingerprint, 128),
+            suppressed=known("suppressed mode", query.suppressed, SUPPRESSED_MODES) or "hide",
+            sort=known("sort", query.sort, SORTS) or "occurred_at",
+            order=query.order if query.order in ("asc", "desc") else "desc",
+            page=min(max(query.page or 1, 1), 1_000_000),
+            per_page=query.per_page if query.per_page in PER_PAGE else 50,
             problems=tuple(problems),
         )
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], *, today: date | None = None) -> FindingFilter:
+        """Parse raw query parameters (a Starlette QueryParams or a mapping of lists) the way
+        FastAPI parses `FindingQuery` for the routes: for scripts and benchmarks."""
+        getlist = getattr(params, "getlist", None)
+        raw: dict[str, Any] = {}
+        for name, info in FindingQuery.model_fields.items():
+            values = list(getlist(name)) if getlist else params.get(name)
+            if not isinstance(values, list):
+                values = [values] if values is not None else []
+            if values:
+                is_list = typing.get_origin(info.annotation) is list
+                raw[name] = values if is_list else values[0]
+        return cls.from_query(FindingQuery.model_validate(raw), today=today)
 
     def params(self, **overrides: Any) -> list[tuple[str, str]]:
         """This filter as query parameters (for links), with `overrides` applied."""
@@ -234,14 +258,6 @@ def _date(value: str | None, name: str, problems: list[str]) -> date | None:
     except ValueError:
         problems.append(f"ignored {name}: not a date (YYYY-MM-DD)")
         return None
-
-
-def _int(value: str | None, default: int, low: int, high: int) -> int:
-    try:
-        number = int(value) if value else default
-    except ValueError:
-        return default
-    return min(max(number, low), high)
 
 
 MARKS_SCHEMA = pa.schema(

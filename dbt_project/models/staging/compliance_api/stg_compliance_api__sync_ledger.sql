@@ -25,8 +25,8 @@ renamed as (
         finished_at,
         detail,
         -- the lake partition the row was read from: incremental builds replace by it
-        source.key as lake_key,
-        source.dt as lake_dt
+        key as lake_key,
+        dt as lake_dt
 
     from source
 

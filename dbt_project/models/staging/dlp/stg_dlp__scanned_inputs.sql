@@ -30,8 +30,8 @@ renamed as (
         detected_format,
         extractor,
         -- the lake partition the row was read from: incremental builds replace by it
-        source.key as lake_key,
-        source.dt as lake_dt
+        key as lake_key,
+        dt as lake_dt
 
     from source
 

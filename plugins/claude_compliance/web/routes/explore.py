@@ -4,78 +4,28 @@ conversation view (raw text from the lake, every detected value masked; every vi
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
-import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from claude_compliance.web import masking
+from claude_compliance.web import masking, queries
 from claude_compliance.web.auth import AnalystSession
 from claude_compliance.web.context import WebContext, ctx
 from claude_compliance.web.render import render
-from claude_compliance.web.routes.overview import _organizations
-from claude_compliance.web.warehouse import records
 
 router = APIRouter()
-PER_PAGE = 100
-
-# Activity type groups (the feed has ~500 types; these are the ones analysts ask for).
-ACTIVITY_GROUPS: dict[str, tuple[str, str]] = {
-    "logins": ("Logins", "(a.activity_type like '%login%' or a.activity_type like '%logout%')"),
-    "chats": ("Chat interactions", "a.activity_type like 'claude\\_chat\\_%' escape '\\'"),
-    "files": (
-        "File uploads",
-        "(a.activity_type like '%\\_uploaded' escape '\\' or a.activity_type like '%file%')",
-    ),
-    "projects": ("Projects", "a.activity_type like 'claude\\_project\\_%' escape '\\'"),
-    "admin": (
-        "Administrative",
-        "(a.activity_type like 'org\\_%' escape '\\' or a.activity_type like 'rbac\\_%' "
-        "escape '\\' or a.activity_type like '%api\\_key%' escape '\\' "
-        "or a.activity_type like 'group\\_%' escape '\\' "
-        "or a.activity_type like 'role\\_%' escape '\\' "
-        "or a.activity_type like '%settings\\_updated' escape '\\' "
-        "or a.activity_type like 'admin\\_%' escape '\\' or a.activity_type like '%invite%' "
-        "or a.activity_type like '%role\\_updated' escape '\\')",
-    ),
-}
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _day(value: str | None) -> date | None:
+    """A day from the URL; a malformed one is ignored like an absent one."""
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _page_number(value: int) -> int:
-    return max(1, min(value, 1_000_000))
-
-
-def _paged(
-    cursor: duckdb.DuckDBPyConnection,
-    source: str,
-    clause: str,
-    params: list[Any],
-    *,
-    columns: str,
-    order: str,
-    page: int,
-) -> tuple[int, list[dict[str, Any]]]:
-    """How many rows of `source` match `clause`, and the `page`-th page of them."""
-    total = cursor.execute(f"select count(*) from {source} where {clause}", params).fetchall()  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-    cursor.execute(
-        f"select {columns} from {source} where {clause} order by {order} limit ? offset ?",  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-        [*params, PER_PAGE, (page - 1) * PER_PAGE],
-    )
-    return int(total[0][0]), records(cursor)
 
 
 def _title(context: WebContext, text: Any) -> str:
@@ -100,66 +50,33 @@ def activity_page(
     context = ctx(request)
     if not context.warehouse.has("activities"):
         return render(request, "activity.html", {"rows": None})
-    where: list[str] = ["1 = 1"]
-    params: list[Any] = []
-    start_day, end_day = _day(start), _day(end)
-    if start_day:
-        where.append("a.created_at >= ?")
-        params.append(datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC))
-    if end_day:
-        stop = end_day + timedelta(days=1)
-        where.append("a.created_at < ?")
-        params.append(datetime(stop.year, stop.month, stop.day, tzinfo=UTC))
-    if group in ACTIVITY_GROUPS:
-        where.append(ACTIVITY_GROUPS[group][1])
-    if type and len(type) <= 100:
-        where.append("a.activity_type = ?")
-        params.append(type)
-    if user and len(user) <= 200:
-        where.append("(a.actor_user_id = ? or a.actor_email ilike ? escape '\\')")
-        params += [user, _like(user)]
-    if organization and len(organization) <= 100:
-        where.append("a.organization_uuid = ?")
-        params.append(organization)
-    page = _page_number(page)
-    clause = " and ".join(where)
-    with context.warehouse.cursor() as cursor:
-        total, rows = _paged(
-            cursor,
-            "activities a",
-            clause,
-            params,
-            columns="a.activity_id, a.created_at, a.activity_type, a.organization_uuid, "
-            "a.actor_type, a.actor_user_id, a.actor_email, a.chat_id, a.project_id, a.file_id",
-            order="a.created_at desc, a.activity_id",
-            page=page,
-        )
-        types = context.warehouse.memo(
-            "activity_types",
-            lambda: [
-                str(r[0])
-                for r in cursor.execute(
-                    "select distinct activity_type from activities order by 1"
-                ).fetchall()
-            ],
-        )
-    orgs = _organizations(request)
+    feed = queries.ActivityFilter(
+        start=_day(start),
+        end=_day(end),
+        group=group if group in queries.ACTIVITY_GROUPS else None,
+        activity_type=type,
+        user=user,
+        organization=organization,
+        page=queries.page_number(page),
+    )
+    found = queries.activities(context.warehouse, feed)
+    orgs = queries.organization_choices(context.warehouse)
     return render(
         request,
         "activity.html",
         {
-            "rows": rows,
-            "total": total,
-            "page": page,
-            "pages": max(1, -(-total // PER_PAGE)),
-            "groups": [(k, v[0]) for k, v in ACTIVITY_GROUPS.items()],
-            "types": types,
+            "rows": found.rows,
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "groups": [(k, v[0]) for k, v in queries.ACTIVITY_GROUPS.items()],
+            "types": queries.activity_types(context.warehouse),
             "orgs": orgs,
             "org_names": dict(orgs),
             "q": {
-                "start": start_day.isoformat() if start_day else "",
-                "end": end_day.isoformat() if end_day else "",
-                "group": group if group in ACTIVITY_GROUPS else "",
+                "start": feed.start.isoformat() if feed.start else "",
+                "end": feed.end.isoformat() if feed.end else "",
+                "group": feed.group or "",
                 "type": type or "",
                 "user": user or "",
                 "organization": organization or "",
@@ -179,44 +96,18 @@ def directory_page(
     context = ctx(request)
     if not context.warehouse.has("users"):
         return render(request, "directory.html", {"users": None})
-    where, params = ["1 = 1"], []
-    if organization and len(organization) <= 100:
-        where.append("u.organization_uuid = ?")
-        params.append(organization)
-    if q and len(q) <= 200:
-        where.append(
-            "(u.user_email ilike ? escape '\\' or u.full_name ilike ? escape '\\' or u.user_id = ?)"
-        )
-        params += [_like(q), _like(q), q]
-    page = _page_number(page)
-    clause = " and ".join(where)
-    with context.warehouse.cursor() as cursor:
-        org_rows = cursor.execute(
-            "select organization_uuid, organization_name, user_count, created_at "
-            "from organizations order by organization_name"
-        ).fetchall()
-        total, users = _paged(
-            cursor,
-            "users u",
-            clause,
-            params,
-            columns="u.user_id, u.organization_uuid, u.user_email, u.full_name, "
-            "u.organization_role, u.joined_at",
-            order="u.user_email",
-            page=page,
-        )
+    found = queries.directory_users(context.warehouse, organization=organization, q=q, page=page)
+    orgs = queries.organizations(context.warehouse)
     return render(
         request,
         "directory.html",
         {
-            "orgs": [
-                {"uuid": u, "name": n, "user_count": c, "created_at": t} for u, n, c, t in org_rows
-            ],
-            "org_names": {u: n for u, n, _, _ in org_rows},
-            "users": users,
-            "total": total,
-            "page": page,
-            "pages": max(1, -(-total // PER_PAGE)),
+            "orgs": orgs,
+            "org_names": queries.organization_names(context.warehouse),
+            "users": found.rows,
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
             "organization": organization or "",
             "q": q or "",
         },
@@ -246,76 +137,33 @@ def projects_page(
 
 
 def _listing(
-    request: Request, table: str, user: str | None, organization: str | None, page: int
+    request: Request,
+    table: Literal["chats", "projects"],
+    user: str | None,
+    organization: str | None,
+    page: int,
 ) -> Response:
     context = ctx(request)
     if not context.warehouse.has(table):
         return render(request, "listing.html", {"rows": None, "table": table})
-    id_col, name_col = (
-        ("chat_id", "chat_name") if table == "chats" else ("project_id", "project_name")
+    found = queries.listing(
+        context.warehouse, table, user=user, organization=organization, page=page
     )
-    extra = "model, href" if table == "chats" else "is_private"
-    where, params = ["1 = 1"], []
-    if user and len(user) <= 200:
-        where.append("(t.user_id = ? or t.user_email ilike ? escape '\\')")
-        params += [user, _like(user)]
-    if organization and len(organization) <= 100:
-        where.append("t.organization_uuid = ?")
-        params.append(organization)
-    page = _page_number(page)
-    clause = " and ".join(where)
-    with context.warehouse.cursor() as cursor:
-        counts = (
-            f"(select count(*) from findings f where f.{id_col} = t.{id_col})"  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-            if context.warehouse.has("findings")
-            else "0"
-        )
-        total, rows = _paged(
-            cursor,
-            f"{table} t",
-            clause,
-            params,
-            columns=f"t.{id_col} as id, t.{name_col} as name, t.key_id, t.organization_uuid, "
-            f"t.user_id, t.user_email, t.created_at, t.updated_at, t.is_deleted, {extra}, "
-            f"{counts} as finding_count",
-            order="t.updated_at desc nulls last, id",
-            page=page,
-        )
-    for row in rows:
-        row["name"] = _title(context, row["name"])
-    orgs = _organizations(request)
+    orgs = queries.organization_choices(context.warehouse)
     return render(
         request,
         "listing.html",
         {
-            "rows": rows,
+            "rows": [dataclasses.replace(r, name=_title(context, r.name)) for r in found.rows],
             "table": table,
-            "total": total,
-            "page": page,
-            "pages": max(1, -(-total // PER_PAGE)),
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
             "orgs": orgs,
             "org_names": dict(orgs),
             "q": {"user": user or "", "organization": organization or ""},
         },
     )
-
-
-def _recorded(context: WebContext, column: str, value: str) -> dict[tuple[str, str], list[Any]]:
-    """The warehouse's findings of a chat or project, by (source, source_id)."""
-    spans: dict[tuple[str, str], list[Any]] = {}
-    if not context.warehouse.has("findings"):
-        return spans
-    with context.warehouse.cursor() as cursor:
-        rows = cursor.execute(
-            "select source, source_id, finding_id, start_offset, end_offset, redacted_match, "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-            f"severity from findings where {column} = ?",
-            [value],
-        ).fetchall()
-    for source, source_id, fid, start, end, preview, severity in rows:
-        spans.setdefault((str(source), str(source_id)), []).append(
-            masking.Span(int(start), int(end), str(preview), str(fid), str(severity))
-        )
-    return spans
 
 
 def _masked(
@@ -334,13 +182,13 @@ def chat_conversation(
     finding: str | None = None,
 ) -> Response:
     context = ctx(request)
-    chat = _metadata(context, "chats", "chat_id", chat_id)
+    chat = queries.conversation_item(context.warehouse, "chats", chat_id)
     if chat is None:
         return render(request, "error.html", {"title": "No such chat", "message": ""}, 404)
     context.audit.record(
         session.user.username, "view_conversation", f"chat {chat_id}", {"finding": finding}
     )
-    spans = _recorded(context, "chat_id", chat_id)
+    spans = queries.recorded_spans(context.warehouse, "chats", chat_id)
     files = context.lake.chat_files(str(chat["key_id"]), chat_id)
     files_by_message: dict[str, list[dict[str, Any]]] = {}
     for file in files:
@@ -388,7 +236,7 @@ def project_conversation(
     finding: str | None = None,
 ) -> Response:
     context = ctx(request)
-    project = _metadata(context, "projects", "project_id", project_id)
+    project = queries.conversation_item(context.warehouse, "projects", project_id)
     if project is None:
         return render(request, "error.html", {"title": "No such project", "message": ""}, 404)
     context.audit.record(
@@ -398,7 +246,7 @@ def project_conversation(
         {"finding": finding},
     )
     key_id = str(project["key_id"])
-    spans = _recorded(context, "project_id", project_id)
+    spans = queries.recorded_spans(context.warehouse, "projects", project_id)
     raw = context.lake.project(key_id, project_id) or {}
     sections = [
         (
@@ -447,13 +295,13 @@ def session_conversation(
     """A Claude Code or Cowork session's transcript, every detected value masked, tool
     calls and results collapsed."""
     context = ctx(request)
-    item = _metadata(context, "sessions", "session_id", session_id)
+    item = queries.conversation_item(context.warehouse, "sessions", session_id)
     if item is None:
         return render(request, "error.html", {"title": "No such session", "message": ""}, 404)
     context.audit.record(
         session.user.username, "view_conversation", f"session {session_id}", {"finding": finding}
     )
-    spans = _recorded(context, "session_id", session_id)
+    spans = queries.recorded_spans(context.warehouse, "sessions", session_id)
     messages = [
         {
             "message_id": message["message_id"],
@@ -538,13 +386,3 @@ def _session_blocks(
         )
         offset += len(text) + 1
     return blocks
-
-
-def _metadata(context: WebContext, table: str, column: str, value: str) -> dict[str, Any] | None:
-    if len(value) > 100 or not context.warehouse.has(table):
-        return None
-    with context.warehouse.cursor() as cursor:
-        cursor.execute(f"select * from {table} where {column} = ?", [value])  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-        names = [d[0] for d in cursor.description or []]
-        row = cursor.fetchone()
-    return dict(zip(names, row, strict=True)) if row else None

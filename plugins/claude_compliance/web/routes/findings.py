@@ -7,13 +7,13 @@ written to the audit log.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from claude_compliance.state.triage import MANUAL_STATUSES, FindingRef
-from claude_compliance.web import masking
+from claude_compliance.web import masking, queries
 from claude_compliance.web.auth import AnalystSession
 from claude_compliance.web.context import ctx
 from claude_compliance.web.findings import (
@@ -25,14 +25,15 @@ from claude_compliance.web.findings import (
     SOURCES,
     STATUSES,
     FindingFilter,
+    FindingQuery,
     export_csv,
     search,
 )
 from claude_compliance.web.render import render
-from claude_compliance.web.routes.overview import _organizations
 from claude_compliance.web.warehouse import WarehouseMissing
 
 router = APIRouter()
+FilterQuery = Annotated[FindingQuery, Query()]
 
 
 def _detectors(request: Request) -> list[str]:
@@ -47,10 +48,9 @@ def _detectors(request: Request) -> list[str]:
 
 
 @router.get("/findings")
-def findings_page(request: Request, session: AnalystSession) -> Response:
+def findings_page(request: Request, session: AnalystSession, query: FilterQuery) -> Response:
     context = ctx(request)
-    today = datetime.now(UTC).date()
-    f = FindingFilter.from_params(request.query_params, today=today)
+    f = FindingFilter.from_query(query, today=datetime.now(UTC).date())
     if not context.warehouse.has("findings"):
         return render(request, "findings.html", {"page": None, "f": f})
     marks = context.marks()
@@ -70,15 +70,15 @@ def findings_page(request: Request, session: AnalystSession) -> Response:
             "sorts": list(SORTS),
             "per_pages": PER_PAGE,
             "detectors": _detectors(request),
-            "organizations": _organizations(request),
+            "organizations": queries.organization_choices(ctx(request).warehouse),
         },
     )
 
 
 @router.get("/findings.csv")
-def findings_csv(request: Request, session: AnalystSession) -> Response:
+def findings_csv(request: Request, session: AnalystSession, query: FilterQuery) -> Response:
     context = ctx(request)
-    f = FindingFilter.from_params(request.query_params, today=datetime.now(UTC).date())
+    f = FindingFilter.from_query(query, today=datetime.now(UTC).date())
     if not context.warehouse.has("findings"):  # before the response starts streaming
         raise WarehouseMissing(str(context.warehouse.path))
     context.audit.record(

@@ -9,25 +9,16 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from claude_compliance.state.triage import FindingRef, SuppressionKind, TriageError
+from claude_compliance.web import queries
 from claude_compliance.web.auth import AnalystSession, csrf_protect, root, safe_next
 from claude_compliance.web.context import ctx
 from claude_compliance.web.render import render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
-MAX_BULK = 1000
 
 
 def _refs(request: Request, finding_ids: list[str]) -> list[FindingRef]:
-    ids = sorted({i for i in finding_ids if i and len(i) <= 64})[:MAX_BULK]
-    if not ids:
-        return []
-    with ctx(request).warehouse.cursor() as cursor:
-        cursor.execute(
-            "select finding_id, fingerprint, detector, user_id from findings "  # noqa: S608 - whitelisted identifiers and fragments; values are bound parameters
-            f"where finding_id in ({', '.join('?' * len(ids))})",
-            ids,
-        )
-        return [FindingRef(str(a), b, c, d) for a, b, c, d in cursor.fetchall()]
+    return queries.finding_refs(ctx(request).warehouse, finding_ids)
 
 
 def _back(request: Request, target: str, notice: str) -> RedirectResponse:

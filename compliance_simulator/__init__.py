@@ -1,6 +1,6 @@
 """The built-in Compliance API simulator: a synthetic organization served over HTTP.
 
->>> from claude_compliance.simulator import Simulator, SimConfig, serve
+>>> from compliance_simulator import Simulator, SimConfig, serve
 >>> sim = Simulator(SimConfig(seed=7, users=3, days=2))
 >>> len(sim.truth()) > 0
 True
