@@ -30,7 +30,7 @@ final as (
         cast(null as varchar) as failure_reason,
         cast(null as timestamp with time zone) as confirmed_at,
         cast(null as bigint) as finding_count,
-        cast(null as varchar []) as finding_ids,
+        cast(null as varchar[]) as finding_ids,
         cast(null as double) as hours_to_decision,
         cast(null as double) as hours_to_confirmation
 
