@@ -1,4 +1,5 @@
-"""Compliance sync: extract → scan → dbt build → publish → SIEM export and alerts, one data
+"""Compliance sync: extract → scan → dbt build → publish → SIEM export, alerts and
+remediation (policies → execute approved removals → confirm → notify users), one data
 interval per run.
 
 Runs daily by default (`CLAUDE_COMPLIANCE_SYNC_CRON`, e.g. `0 * * * *` for hourly alerts);
@@ -47,6 +48,16 @@ NETWORK_RETRIES: dict[str, Any] = {
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=30),
 }
+
+
+ACTOR = "dag:compliance_sync"
+
+
+def _by_status(records: list[Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.status.value] = counts.get(record.status.value, 0) + 1
+    return counts
 
 
 def _interval() -> Any:
@@ -170,6 +181,63 @@ def compliance_sync() -> None:
         result = send_alerts(Settings.from_env(), config=config, key_ids=key_ids)
         return sum(len(sent) for sent in result.sent.values())
 
+    # Remediation after each publish: what the published warehouse now shows. One instance of
+    # each step at a time across runs (`max_active_tis_per_dag`), so two runs never claim the
+    # same request. Policies only request (an admin approves); `execute` deletes only what an
+    # admin approved; `confirm` checks executed removals against what this sync saw.
+    @task(execution_timeout=timedelta(minutes=15), max_active_tis_per_dag=1, retries=1)
+    def apply_policies(_published: str) -> int:
+        """Removal requests the policies call for (off unless configured); never executed
+        before an admin approves them."""
+        from claude_compliance.remediation.policies import apply_policies as apply
+        from claude_compliance.settings import Settings
+
+        return sum(len(run.requested) for run in apply(Settings.from_env()))
+
+    @task(
+        pool="compliance_api",
+        trigger_rule="all_done",
+        execution_timeout=timedelta(minutes=30),
+        max_active_tis_per_dag=1,
+        **NETWORK_RETRIES,
+    )
+    def execute_removals() -> dict[str, int]:
+        """Delete every approved request; a failure is recorded on the request (and retried by
+        the next run), a refusal names the key that could do it. Runs even when the policies
+        or the publish failed: what an admin approved does not wait on either."""
+        from airflow.sdk.log import mask_secret
+
+        from claude_compliance.remediation import service
+        from claude_compliance.settings import Settings
+
+        done = service.execute(Settings.from_env(), actor=ACTOR, on_secret=mask_secret)
+        return _by_status(done)
+
+    @task(
+        pool="compliance_api",
+        execution_timeout=timedelta(minutes=30),
+        max_active_tis_per_dag=1,
+        **NETWORK_RETRIES,
+    )
+    def confirm_removals(_executed: dict[str, int]) -> dict[str, int]:
+        """Executed requests whose object is gone and whose deletion activity this sync brought
+        in become `confirmed`, their findings `remediated`."""
+        from airflow.sdk.log import mask_secret
+
+        from claude_compliance.remediation import service
+        from claude_compliance.settings import Settings
+
+        checked = service.confirm(Settings.from_env(), actor=ACTOR, on_secret=mask_secret)
+        return _by_status(checked)
+
+    @task(execution_timeout=timedelta(minutes=15), max_active_tis_per_dag=1, **NETWORK_RETRIES)
+    def notify_users(_confirmed: dict[str, int]) -> int:
+        """Tell each user whose input was removed (off unless configured); once per request."""
+        from claude_compliance.remediation.notify import notify_confirmed
+        from claude_compliance.settings import Settings
+
+        return len(notify_confirmed(Settings.from_env()).notified)
+
     @task(trigger_rule="all_done", retries=0, execution_timeout=timedelta(minutes=5))
     def check_keys(key_ids: list[str]) -> None:
         """Fail the run, loudly and by key, if any key's sync failed in this run."""
@@ -195,6 +263,9 @@ def compliance_sync() -> None:
     published = publish(built)
     siem_export.partial(_published=published).expand(key_id=keys)
     alerts(keys, published)
+    executed = execute_removals()
+    apply_policies(published) >> executed
+    notify_users(confirm_removals(executed))
     # A second leaf: the run fails if a key failed, even though the warehouse was published.
     scanned >> check_keys(keys)
 

@@ -294,11 +294,8 @@ def build(
 ) -> DbtResult:
     """`dbt build`, holding the home's writer lock, after the lake passed its manifest check
     (`repair_lake`: a bad file is quarantined and re-synced, or the build fails naming it)."""
-    from claude_compliance.remediation.export import export_remediations
-
     with home_writer(settings, "dbt build", report):
         repair_lake(settings, report, resync)
-        export_remediations(settings)  # the `remediations` mart's source (state DB snapshot)
         return build_warehouse(settings)
 
 

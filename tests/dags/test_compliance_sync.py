@@ -173,3 +173,129 @@ def test_a_day_with_malformed_text_succeeds_and_counts_the_replacements(
     with duckdb.connect(str(home / "warehouse" / "compliance.duckdb"), read_only=True) as con:
         inputs = set(con.execute("select source, source_id from scanned_inputs").fetchall())
     assert ("chat_message", planted.message_id) in inputs
+
+
+def test_remediation_steps_run_after_publish(
+    airflow_home: Path, home: Path, settings, sim, sim_server, tmp_path: Path
+) -> None:
+    """Two runs: a policy requests removals (nothing is deleted); after a human approves,
+    the next run executes them, confirms the one whose deletion the sync saw, and notifies
+    its user on a loopback webhook; the policy makes no second request for a covered finding."""
+    from claude_compliance import runtime
+    from claude_compliance.remediation import service
+    from claude_compliance.remediation.store import Status
+    from claude_compliance.state.audit import AuditLog
+    from claude_compliance.state.users import UserStore
+    from tests.reports.loopback import HttpSink
+
+    settings = dataclasses.replace(settings, api_url=sim_server.url)
+    register_key(settings, sim.keys.remediation, "deleter", "test")
+    UserStore(runtime.state_engine(settings)).add("bob", "bob-password-123456", "admin", actor="t")
+    policies = tmp_path / "policies.toml"
+    policies.write_text(
+        'version = 1\n[[policies]]\nname = "critical-chats"\nseverities = ["CRITICAL"]\n'
+        'open_for_hours = 0\nscope = "chat"\n'
+    )
+    day_end = datetime.combine(ANCHOR, datetime.min.time(), tzinfo=UTC)
+    env = {
+        name: os.environ[name]
+        for name in (
+            "CLAUDE_COMPLIANCE_HOME",
+            "CLAUDE_COMPLIANCE_MASTER_KEY",
+            "CLAUDE_COMPLIANCE_FINGERPRINT_KEY",
+        )
+    }
+    remediation_tasks = ("apply_policies", "execute_removals", "confirm_removals", "notify_users")
+    with HttpSink() as sink:
+        env.update(
+            {
+                "CLAUDE_COMPLIANCE_API_URL": sim_server.url,
+                "CLAUDE_COMPLIANCE_REMEDIATION_POLICIES": str(policies),
+                "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY": "webhook",
+                "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY_WEBHOOK_URL": f"{sink.url}/hook/secret",
+                # confirmed requests are notified within this window of their confirmation
+                "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY_MAX_AGE_HOURS": "1",
+            }
+        )
+        first, output = dag_test(
+            airflow_home, "compliance_sync", (day_end - timedelta(days=1)).isoformat()[:19], env
+        )
+        assert first["state"] == "success", output[-4000:]
+        assert {t: first["tasks"][t] for t in remediation_tasks} == dict.fromkeys(
+            remediation_tasks, "success"
+        )
+        requested = service.requests(settings)
+        assert requested, "the simulated day has CRITICAL findings in chats"
+        assert {r.requested_by for r in requested} == {"policy:critical-chats"}
+        assert {r.status for r in requested} == {Status.REQUESTED}  # never executed alone
+        assert all(r.chat_id in sim.data.chats_by_id for r in requested)
+        # (registering the key probed its scope with a DELETE of a chat that cannot exist)
+        targets = {r.object_id for r in requested}
+        assert not [
+            d for d in sim.requests if d.method == "DELETE" and d.path.rsplit("/", 1)[-1] in targets
+        ]
+        first_findings = [f for r in requested for f in r.finding_ids]
+        assert len(first_findings) == len(set(first_findings))
+
+        live = [
+            r
+            for r in requested
+            if r.object_id in sim.data.chats_by_id
+            and sim.data.chats_by_id[r.object_id].deleted_at is None
+        ]
+        assert len(live) >= 2
+        to_delete, gone_already = live[0], live[1]
+        for record in (to_delete, gone_already):
+            service.approve(settings, record.request_id, actor="bob")
+        # someone else deletes the second chat through the API before the next run
+        sim.delete_chat(gone_already.object_id, at=day_end - timedelta(hours=6), hard=True)
+
+        second, output = dag_test(airflow_home, "compliance_sync", day_end.isoformat()[:19], env)
+        assert second["state"] == "success", output[-4000:]
+        assert {t: second["tasks"][t] for t in remediation_tasks} == dict.fromkeys(
+            remediation_tasks, "success"
+        )
+        received = list(sink.received)
+
+    by_id = {r.request_id: r for r in service.requests(settings)}
+    done = by_id[to_delete.request_id]
+    assert (done.status, done.outcome, done.api_status) == (Status.EXECUTED, "deleted", 200)
+    assert to_delete.object_id not in sim.data.chats_by_id or (
+        sim.data.chats_by_id[to_delete.object_id].deleted_at is not None
+    )
+    confirmed = by_id[gone_already.request_id]
+    assert (confirmed.status, confirmed.outcome) == (Status.CONFIRMED, "already_deleted")
+    # gone at the source; deleted before the request executed, so no activity of ours
+    assert "answers 404" in (confirmed.confirmation or "")
+    assert "no deletion activity" in (confirmed.confirmation or "")
+    # requests nobody approved stay requested; no finding is in two requests
+    assert {
+        r.status
+        for r in by_id.values()
+        if r.request_id not in (done.request_id, confirmed.request_id)
+    } <= {Status.REQUESTED}
+    all_findings = [f for r in by_id.values() for f in r.finding_ids]
+    assert len(all_findings) == len(set(all_findings))
+
+    # one notice, for the confirmed removal, to the webhook; masked, no planted value
+    assert [r.path for r in received] == ["/hook/secret"]
+    notice = received[0].json()
+    assert notice["metadata"]["event_payload"]["request_id"] == confirmed.request_id
+    assert confirmed.owner_email and confirmed.owner_email in notice["text"]
+    text = received[0].body.decode()
+    assert [e.value for e in sim.truth() if e.value in text] == []
+    assert by_id[confirmed.request_id].notified_at is not None
+
+    actions = {
+        (e.actor, e.action)
+        for e in AuditLog(runtime.state_engine(settings)).recent(limit=1000)[0]
+        if e.action.startswith("remediation_")
+    }
+    assert ("policy:critical-chats", "remediation_requested") in actions
+    assert ("bob", "remediation_approved") in actions
+    assert ("dag:compliance_sync", "remediation_executed") in actions
+    assert ("dag:compliance_sync", "remediation_confirmed") in actions
+    assert ("notify", "remediation_notified") in actions
+    for plaintext in (sim.keys.remediation,):
+        assert plaintext not in output
+        assert files_containing(home, plaintext) == []

@@ -57,6 +57,12 @@ RETRIES = {
     "compliance_sync.siem_export": 3,
     "compliance_sync.alerts": 3,
     "compliance_sync.check_keys": 0,
+    # remediation after publish: policies only read and write the state DB; the others call
+    # the Compliance API or a notice channel
+    "compliance_sync.apply_policies": 1,
+    "compliance_sync.execute_removals": 3,
+    "compliance_sync.confirm_removals": 3,
+    "compliance_sync.notify_users": 3,
     "dlp_rescan.list_intervals": 2,
     "dlp_rescan.rescan": 0,
     "dlp_rescan.dbt_build": 1,
@@ -69,6 +75,9 @@ BACKED_OFF = {
     "compliance_sync.sync_key.extract",
     "compliance_sync.siem_export",
     "compliance_sync.alerts",
+    "compliance_sync.execute_removals",
+    "compliance_sync.confirm_removals",
+    "compliance_sync.notify_users",
     "compliance_report.email",
 }
 

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 
 from claude_compliance import runtime
 from claude_compliance.keys import service as keys
-from claude_compliance.pipeline import build, publish, run_range
+from claude_compliance.pipeline import publish, run_range
 from claude_compliance.remediation import service
 from claude_compliance.remediation.store import ObjectKind, RemediationError, Status
 from claude_compliance.settings import Settings
 from claude_compliance.state.audit import AuditLog
 from claude_compliance.state.schema import remediations_table
-from claude_compliance.state.triage import TriageStatus, TriageStore
+from claude_compliance.state.triage import FindingRef, TriageStatus, TriageStore
 from claude_compliance.state.users import UserStore
 from compliance_simulator import SimConfig, Simulator
 from tests.conftest import ANCHOR
@@ -177,8 +177,8 @@ def test_request_approve_execute_resync_confirm(world: World) -> None:
     ]
     assert [e.actor for e in reversed(events)][:2] == ["ann", "bob"]
 
-    # the published mart reports it for BI (the build exports the state table first)
-    build(w.settings)
+    # the published mart reports it for BI: publish alone fills it from the state table
+    # (the last build ran before the confirmation)
     publish(w.settings)
     mart = _findings(
         w.settings,
@@ -346,3 +346,185 @@ def test_the_cli_requests_lists_approves_and_executes(
     assert chat_id not in w.sim.data.chats_by_id
     for plaintext in w.sim.keys.as_dict().values():
         assert plaintext not in out
+
+    # policies from the CLI: a bad file fails naming the field; a dry run stores nothing
+    policies = w.settings.home / "policies.toml"
+    policy = 'version = 1\n[[policies]]\nname = "ssn"\ncategories = ["ssn"]\nopen_for_hours = 0\n'
+    policies.write_text(policy + 'enabled = "yes"\n')
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_REMEDIATION_POLICIES", str(policies))
+    assert main(["remediate", "apply-policies"]) == 1
+    assert "policies[0] (ssn).enabled: true or false" in capsys.readouterr().err
+    policies.write_text(policy)
+    before = service.requests(w.settings)
+    assert main(["remediate", "apply-policies", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run, nothing stored" in out and "would request" in out
+    assert service.requests(w.settings) == before
+    assert main(["remediate", "apply-policies"]) == 0
+    out = capsys.readouterr().out
+    made = [r for r in service.requests(w.settings) if r.requested_by == "policy:ssn"]
+    assert made and all(r.request_id in out for r in made)
+    assert "needs an admin's approval" in out
+    assert main(["remediate", "notify"]) == 0
+    assert "user notices are off" in capsys.readouterr().out
+
+
+def test_a_policy_requests_removals_that_still_need_a_human(world: World) -> None:
+    """Item 5: a policy over open CRITICAL findings requests their removal, once per finding,
+    as `policy:<name>`; a dry run stores nothing; nothing runs without an admin's approval."""
+    from claude_compliance.remediation.policies import apply_policies, parse_policies
+
+    w = world
+    (policy,) = parse_policies(
+        'version = 1\n[[policies]]\nname = "critical-ssn"\ncategories = ["ssn"]\n'
+        'severities = ["CRITICAL"]\nopen_for_hours = 24\n'
+    )
+    ssn = _findings(
+        w.settings,
+        "select finding_id, scanned_at from findings where category = 'ssn' "
+        "and source != 'session_message' order by finding_id",
+    )
+    assert len(ssn) >= 3
+    # too young: the scan found them less than 24 hours ago
+    early_now = min(at for _, at in ssn) + timedelta(hours=23)
+    (early,) = apply_policies(w.settings, [policy], now=early_now)
+    assert (early.matched, early.requested) == (0, ())
+
+    later = max(at for _, at in ssn) + timedelta(hours=25)
+    # an analyst already triaged one, and another is in a hand-made request
+    triaged, by_hand = ssn[0][0], ssn[1][0]
+    TriageStore(runtime.state_engine(w.settings)).set_status(
+        [FindingRef(triaged)], TriageStatus.FALSE_POSITIVE, actor="ann"
+    )
+    manual = service.request(w.settings, by_hand, actor="ann")
+
+    (dry,) = apply_policies(w.settings, [policy], is_dry_run=True, now=later)
+    assert dry.requested and all(r.request_id == "" for r in dry.requested)
+    assert [r.request_id for r in service.requests(w.settings)] == [manual.request_id]
+
+    (run,) = apply_policies(w.settings, [policy], now=later)
+    made = run.requested
+    assert [r.object_id for r in made] == [r.object_id for r in dry.requested]
+    assert {r.requested_by for r in made} == {"policy:critical-ssn"}
+    assert {r.status for r in made} == {Status.REQUESTED}
+    covered = [f for r in (*made, manual) for f in r.finding_ids]
+    assert len(covered) == len(set(covered))  # no finding in two requests
+    open_ssn = {f for f, _ in ssn} - {triaged}
+    # every open one is in a request, or counted among the refusals (e.g. a project's)
+    assert len(open_ssn - set(covered)) <= sum(run.skipped.values())
+    # each request holds an open finding of the policy's kind (the triaged one rides along
+    # only when it shares the object)
+    assert all(set(r.finding_ids) & (open_ssn - {by_hand}) for r in made)
+    assert run.covered >= 1  # the hand-made request's finding
+
+    # idempotent: a second run requests nothing new
+    (again,) = apply_policies(w.settings, [policy], now=later)
+    assert again.requested == () and again.covered == again.matched
+
+    # the policy never executes: nothing approved, nothing deleted
+    assert service.execute(w.settings, actor="t", transport=w.transport) == []
+    targets = {r.object_id for r in made}
+    assert not [
+        d for d in w.sim.requests if d.method == "DELETE" and d.path.rsplit("/", 1)[-1] in targets
+    ]
+    # any single admin approves a policy's request (the requester is not a person) ...
+    approved = service.approve(w.settings, made[0].request_id, actor="bob")
+    assert approved.decided_by == "bob"
+    # ... and only an admin: the analyst cannot
+    if len(made) > 1:
+        with pytest.raises(RemediationError, match="needs an admin"):
+            service.approve(w.settings, made[1].request_id, actor="ann")
+    events, _ = AuditLog(runtime.state_engine(w.settings)).recent(target=made[0].request_id)
+    assert [(e.actor, e.action) for e in reversed(events)] == [
+        ("policy:critical-ssn", "remediation_requested"),
+        ("bob", "remediation_approved"),
+    ]
+    assert "policy critical-ssn" in json.dumps(events[-1].detail)
+
+
+def test_the_user_is_notified_by_email_and_webhook_masked(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 4: after a confirmed removal, the user whose input leaked gets one notice per
+    channel, from the templates, with masked previews only; a second run sends nothing."""
+    from aiosmtpd.controller import Controller
+
+    from claude_compliance.remediation.notify import (
+        NoticeConfig,
+        NoticeDeliveryError,
+        notify_confirmed,
+    )
+    from tests.reports.loopback import HttpSink
+    from tests.reports.test_mail import Recorder, free_port
+
+    w = world
+    finding_id, chat_id = _chat_finding(w)
+    record = service.request(w.settings, finding_id, actor="ann")
+    service.approve(w.settings, record.request_id, actor="bob")
+    off = NoticeConfig.from_env({})
+    assert not off.is_enabled
+    w.sim.delete_chat(chat_id, at=datetime.now(UTC), hard=True)
+    service.execute(w.settings, actor="t", transport=w.transport)
+    (confirmed,) = service.confirm(w.settings, transport=w.transport)
+    assert confirmed.status is Status.CONFIRMED and confirmed.owner_email
+    assert notify_confirmed(w.settings, off).notified == ()  # off by default: nothing sent
+
+    recorder = Recorder()
+    port = free_port()
+    smtp = Controller(recorder, hostname="127.0.0.1", port=port)
+    smtp.start()
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}")
+    try:
+        # every channel fails: raised, recorded, released for the next run
+        with HttpSink(lambda _r, _i: (403, b"invalid_token")) as refusing:
+            failing = NoticeConfig.from_env(
+                {
+                    "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY": "webhook",
+                    "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY_WEBHOOK_URL": refusing.url + "/T/tok",
+                }
+            )
+            with pytest.raises(NoticeDeliveryError, match="403") as raised:
+                notify_confirmed(w.settings, failing)
+        assert raised.value.result.notified == ()
+        assert "/T/tok" not in str(raised.value)  # the webhook's path is a credential
+        stored = service.get(w.settings, record.request_id)
+        assert stored.notified_at is None and "webhook: failed" in (stored.notification or "")
+
+        with HttpSink() as sink:
+            config = NoticeConfig.from_env(
+                {
+                    "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY": "email,webhook",
+                    "CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY_WEBHOOK_URL": sink.url + "/hook",
+                }
+            )
+            assert notify_confirmed(w.settings, config).notified == (record.request_id,)
+            # a sent notice is not sent again
+            assert notify_confirmed(w.settings, config).notified == ()
+            webhook = list(sink.received)
+    finally:
+        smtp.stop()
+
+    (mail,) = recorder.received
+    assert mail.recipients == [confirmed.owner_email]
+    stored = service.get(w.settings, record.request_id)
+    assert stored.notification == "email: sent; webhook: sent"
+    assert len(webhook) == 1
+    text = mail.message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    payload = webhook[0].json()
+    for body in (text, payload["text"]):
+        assert record.request_id in body
+        assert "chat" in body and "removed" in body
+        for f in _findings(
+            w.settings,
+            "select redacted_match, category from findings where list_contains(?, finding_id)",
+            [list(confirmed.finding_ids)],
+        ):
+            assert f[0] in body.replace("&amp;", "&") or f[0].replace("&", "&amp;") in body
+    assert payload["metadata"]["event_payload"]["user_email"] == confirmed.owner_email
+    planted = {t.value for t in w.sim.truth()}
+    everything = text + mail.message.as_string() + webhook[0].body.decode()
+    assert [v for v in planted if v in everything] == []
+    events, _ = AuditLog(runtime.state_engine(w.settings)).recent(target=record.request_id)
+    actions = [e.action for e in reversed(events)]
+    assert actions[-2:] == ["remediation_notice_failed", "remediation_notified"]
+    assert [v for v in planted if v in json.dumps([e.detail for e in events])] == []

@@ -96,3 +96,34 @@ def test_csrf_and_roles_guard_the_request(web: Web, built: Built) -> None:
     assert web.post("viewer", f"/findings/{finding_id}/remediate").status_code == 403
     assert web.anonymous().get("/remediation").status_code in (303, 401)
     assert service.requests(web.settings) == []
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_one_handler_decides_and_redirects_with_the_outcome(
+    web: Web, built: Built, decision: str
+) -> None:
+    """Approve and reject share one route: the decision is the path's last segment."""
+    finding_id = _chat_finding(built)
+    request_id = _request_id(web.post("analyst", f"/findings/{finding_id}/remediate"))
+    expected = {"approve": Status.APPROVED, "reject": Status.REJECTED}[decision]
+    # only an admin decides, either way, and only with the CSRF token
+    assert web.post("analyst", f"/remediation/{request_id}/{decision}").status_code == 403
+    assert web.client("admin").post(f"/remediation/{request_id}/{decision}").status_code == 403
+    done = web.post("admin", f"/remediation/{request_id}/{decision}", {"note": "n"})
+    assert done.status_code == 303
+    assert done.headers["location"].endswith(
+        f"/remediation/{request_id}?notice=remediation_{expected.value}"
+    )
+    record = service.get(web.settings, request_id)
+    assert (record.status, record.decided_by, record.decision_note) == (expected, "admin", "n")
+    page = web.client("admin").get(done.headers["location"])
+    assert f"Removal {expected.value}" in page.text
+
+
+@pytest.mark.parametrize("decision", ["execute", "delete", "APPROVE", "approve/extra"])
+def test_anything_but_a_decision_is_refused(web: Web, built: Built, decision: str) -> None:
+    finding_id = _chat_finding(built)
+    request_id = _request_id(web.post("analyst", f"/findings/{finding_id}/remediate"))
+    answer = web.post("admin", f"/remediation/{request_id}/{decision}")
+    assert answer.status_code in (404, 405, 422)
+    assert service.get(web.settings, request_id).status is Status.REQUESTED

@@ -43,6 +43,16 @@ def add_parser_to(commands: Any) -> None:
     execute.set_defaults(handler=cmd_execute)
     confirm = cmds.add_parser("confirm", help="confirm executed requests (after a sync)")
     confirm.set_defaults(handler=cmd_confirm)
+    policies = cmds.add_parser(
+        "apply-policies",
+        help="request the removals the policies call for (they still need an approval)",
+    )
+    policies.add_argument("--dry-run", action="store_true", help="show what, store nothing")
+    policies.set_defaults(handler=cmd_apply_policies)
+    notify = cmds.add_parser(
+        "notify", help="notify users of confirmed removals of their input (when enabled)"
+    )
+    notify.set_defaults(handler=cmd_notify)
 
 
 def _actor() -> str:
@@ -108,9 +118,10 @@ def cmd_decide(args: argparse.Namespace) -> int:
     from claude_compliance.remediation.store import RemediationError
 
     settings = Settings.load()
-    decide = service.approve if args.decision == "approve" else service.reject
     try:
-        record = decide(settings, args.request_id, actor=args.actor, note=args.note)
+        record = service.decide(
+            settings, args.request_id, args.decision, actor=args.actor, note=args.note
+        )
     except RemediationError as exc:
         raise CommandError(str(exc)) from None
     print(f"{record.request_id} {record.status.value} by {record.decided_by}")
@@ -150,3 +161,66 @@ def cmd_confirm(args: argparse.Namespace) -> int:
             f"{r.request_id} {r.status.value}" + (f": {r.confirmation}" if r.confirmation else "")
         )
     return 0
+
+
+def cmd_apply_policies(args: argparse.Namespace) -> int:
+    from claude_compliance.remediation import policies
+
+    settings = Settings.load()
+    loaded = policies.load_from_env()  # a bad file fails here, naming the field
+    if not loaded:
+        print(f"no remediation policies ({policies.ENV_VAR} is not set)")
+        return 0
+    runs = policies.apply_policies(settings, loaded, is_dry_run=args.dry_run)
+    if args.dry_run:
+        print("dry run, nothing stored:")
+    for run in runs:
+        verb = "would request" if args.dry_run else "requested"
+        print(
+            f"policy {run.policy.name} ({run.policy.describe()}): {run.matched} open finding(s), "
+            f"{run.covered} already in a request, {verb} {len(run.requested)} removal(s)"
+        )
+        for r in run.requested:
+            label = r.request_id or "(not stored)"
+            print(
+                f"  {label} {r.object_kind.value} {r.object_id}: "
+                f"{len(r.finding_ids)} finding(s), owner {r.owner_email or r.owner_user_id or '-'}"
+            )
+        for reason, count in sorted(run.skipped.items()):
+            print(f"  skipped {count}: {reason}")
+    disabled = [p.name for p in loaded if not p.is_enabled]
+    if disabled:
+        print(f"disabled: {', '.join(disabled)}")
+    if any(run.requested for run in runs) and not args.dry_run:
+        print("each request needs an admin's approval: remediate approve REQUEST_ID --as ADMIN")
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from claude_compliance.remediation.notify import (
+        NoticeConfig,
+        NoticeDeliveryError,
+        notify_confirmed,
+    )
+    from claude_compliance.reports.errors import ReportError
+
+    settings = Settings.load()
+    config = NoticeConfig.from_env()
+    if not config.is_enabled:
+        print("user notices are off (CLAUDE_COMPLIANCE_REMEDIATION_NOTIFY is not set)")
+        return 0
+    try:
+        result = notify_confirmed(settings, config)
+    except NoticeDeliveryError as exc:
+        result = exc.result
+        for error in result.errors:
+            print(f"error: {error}")
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+    for request_id in result.notified:
+        print(f"{request_id} notified")
+    for request_id, why in result.skipped.items():
+        print(f"{request_id} not notified: {why}")
+    if not (result.notified or result.skipped or result.errors):
+        print("no confirmed removal awaits a notice")
+    return 1 if result.errors else 0

@@ -1,24 +1,22 @@
-"""The remediation requests as a Parquet file for dbt: the `remediations` mart's source.
+"""The `remediations` mart's rows, filled from the state table at publish time.
 
-dbt reads the lake, not the state DB, so the build step writes this snapshot first
-(`$CLAUDE_COMPLIANCE_HOME/state_export/remediations.parquet`, replaced atomically, written
-even when empty so the source always has its columns). It carries ids, people, times and
-outcomes; no matched value (the state table holds none).
+Requests live in the state DB; BI users read the published DuckDB file. Like the findings'
+triage columns, the mart is filled by publish through `warehouse.state_export` (the
+`REMEDIATIONS` export, whole mart): dbt declares the contract and selects no row, and this
+module registers the state table with the publish connection and returns the SQL deriving
+the mart's columns. Ids, people, times and outcomes only: the state table holds no matched
+value.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
+import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from claude_compliance import filemodes
-from claude_compliance.remediation.store import RemediationStore
 from claude_compliance.settings import Settings
 
 TS = pa.timestamp("us", tz="UTC")
+# The state columns the mart derives from (the state table's names).
 SCHEMA = pa.schema(
     [
         pa.field("request_id", pa.string(), nullable=False),
@@ -46,14 +44,27 @@ SCHEMA = pa.schema(
     ]
 )
 
+# The mart's columns from the state rows (the contract is in _marts__models.yml).
+MART_SQL = """
+select
+    request_id, status, key_id, object_kind, object_id, chat_id, project_id, owner_user_id,
+    message_count, file_count, requested_by, requested_at,
+    -- the approver, or whoever rejected: `status` says which
+    case when status != 'rejected' then decided_by end as approver,
+    decided_by, decided_at, executed_at, executed_key_id, api_status, api_request_id,
+    outcome, error as failure_reason, confirmed_at,
+    len(finding_ids) as finding_count, finding_ids,
+    date_diff('second', requested_at, decided_at) / 3600.0 as hours_to_decision,
+    date_diff('second', requested_at, confirmed_at) / 3600.0 as hours_to_confirmation
+from remediation_state
+order by requested_at, request_id
+"""
 
-def export_path(settings: Settings) -> Path:
-    return settings.home / "state_export" / "remediations.parquet"
 
-
-def export_remediations(settings: Settings) -> Path:
-    """Write every request to the export file; returns its path."""
+def state_table(settings: Settings) -> pa.Table:
+    """Every request in the state DB, as an Arrow table of `SCHEMA`."""
     from claude_compliance import runtime
+    from claude_compliance.remediation.store import RemediationStore
 
     records = RemediationStore(runtime.state_engine(settings)).all()
     columns = {
@@ -65,10 +76,10 @@ def export_remediations(settings: Settings) -> Path:
     }
     columns["status"] = [r.status.value for r in records]
     columns["object_kind"] = [r.object_kind.value for r in records]
-    table = pa.table(columns, schema=SCHEMA)
-    path = export_path(settings)
-    filemodes.ensure_dir(path.parent)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    pq.write_table(table, partial)
-    partial.replace(path)
-    return path
+    return pa.table(columns, schema=SCHEMA)
+
+
+def mart_query(settings: Settings, cursor: duckdb.DuckDBPyConnection, _relation: str) -> str:
+    """The `state_export` query: registers the state rows, returns the mart's SQL."""
+    cursor.register("remediation_state", state_table(settings))
+    return MART_SQL

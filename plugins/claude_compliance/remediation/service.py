@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -75,6 +76,8 @@ _ENDPOINTS: dict[ObjectKind, tuple[str, str, tuple[str, ...], str]] = {
         "project_id",
     ),
 }
+# Sources the Compliance API has no DELETE for (spec §5.8-§5.9): never requestable.
+UNREMOVABLE_SOURCES = ("session_message",)
 _PROJECT_SOURCES = ("project_description", "project_instruction", "project_name", "project_file")
 # the API's "no such key / path" answer, which must not be read as "deleted" (§7.2)
 _GENERIC_NOT_FOUND = "Not found"
@@ -159,7 +162,7 @@ def _plan(con: Any, finding_id: str, scope: str | None) -> Plan:
     project_id = f["project_id"] or (
         source_id if source.startswith("project_") and source != "project_file" else None
     )
-    if source == "session_message":
+    if source in UNREMOVABLE_SOURCES:
         raise RemediationError(
             "this finding is in a Claude Code / Cowork session: the Compliance API has no "
             "DELETE for sessions (spec §5.8-§5.9); it can only be removed by its user"
@@ -329,6 +332,26 @@ def reject(
     )
 
 
+class Decision(StrEnum):
+    """An admin's answer to a request (the CLI command and the dashboard's path segment)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+def decide(
+    settings: Settings,
+    request_id: str,
+    decision: Decision | str,
+    *,
+    actor: str,
+    note: str | None = None,
+) -> Remediation:
+    """Approve or reject `request_id` (see `approve` and `reject` for who may)."""
+    act = approve if Decision(decision) is Decision.APPROVE else reject
+    return act(settings, request_id, actor=actor, note=note)
+
+
 def requests(settings: Settings, *, statuses: Sequence[Status] = ()) -> list[Remediation]:
     return _store(settings).all(statuses=statuses)
 
@@ -385,8 +408,11 @@ def execute(
     key_id: str | None = None,
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] | None = None,
+    on_secret: Callable[[str], None] | None = None,
 ) -> list[Remediation]:
-    """Delete every approved (or earlier failed) request; returns them as they end up."""
+    """Delete every approved (or earlier failed) request; returns them as they end up.
+
+    `on_secret` sees each decrypted key before it is used (the DAG masks it in task logs)."""
     store = _store(settings)
     done = []
     for record in store.all(statuses=(Status.APPROVED, Status.FAILED)):
@@ -395,7 +421,7 @@ def execute(
             store.note_refusal(record.request_id, actor=actor, reason=key)
             done.append(store.get(record.request_id))
             continue
-        done.append(_delete(settings, store, record, key, actor, transport, sleep))
+        done.append(_delete(settings, store, record, key, actor, transport, sleep, on_secret))
     return done
 
 
@@ -430,9 +456,12 @@ def _delete(
     actor: str,
     transport: httpx.BaseTransport | None,
     sleep: Callable[[float], None] | None,
+    on_secret: Callable[[str], None] | None,
 ) -> Remediation:
     path = _ENDPOINTS[record.object_kind][0].format(id=record.object_id)
     plaintext = runtime.key_store(settings).reveal(key.key_id)
+    if on_secret is not None:
+        on_secret(plaintext)
     expected = (Status.APPROVED, Status.FAILED)
     common: dict[str, Any] = {
         "executed_by": actor,
@@ -527,13 +556,14 @@ def confirm(
     actor: str = "sync",
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] | None = None,
+    on_secret: Callable[[str], None] | None = None,
 ) -> list[Remediation]:
     """Confirm executed requests whose object is gone (and whose deletion activity the sync
     has brought in); their findings become `remediated`. Returns the requests checked."""
     store = _store(settings)
     checked = []
     for record in store.all(statuses=(Status.EXECUTED,)):
-        checked.append(_confirm_one(settings, store, record, actor, transport, sleep))
+        checked.append(_confirm_one(settings, store, record, actor, transport, sleep, on_secret))
     return checked
 
 
@@ -544,15 +574,19 @@ def _confirm_one(
     actor: str,
     transport: httpx.BaseTransport | None,
     sleep: Callable[[float], None] | None,
+    on_secret: Callable[[str], None] | None,
 ) -> Remediation:
     key_id = record.executed_key_id or record.key_id
     keys = runtime.key_store(settings)
     key = keys.get(key_id)
     path = _ENDPOINTS[record.object_kind][1].format(id=record.object_id)
+    plaintext = keys.reveal(key_id)
+    if on_secret is not None:
+        on_secret(plaintext)
     try:
         with runtime.client(
             settings,
-            keys.reveal(key_id),
+            plaintext,
             key_id=key_id,
             key_label=f"{key_id} {key.fingerprint}",
             transport=transport,

@@ -85,6 +85,9 @@ class Remediation:
     error: str | None = None
     confirmed_at: datetime | None = None
     confirmation: str | None = None
+    notified_at: datetime | None = None
+    notification: str | None = None
+    """What the notice to the user said went where, or why none went (see `notify`)."""
 
     def as_public_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -195,6 +198,41 @@ class RemediationStore:
             self._audit.record(
                 actor, "remediation_refused", request_id, {"reason": reason}, conn=conn
             )
+
+    def claim_notice(self, request_id: str, *, now: datetime) -> bool:
+        """Take the notice of a confirmed request for this run (False: another run has it)."""
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                remediations_table.update()
+                .where(remediations_table.c.request_id == request_id)
+                .where(remediations_table.c.status == Status.CONFIRMED.value)
+                .where(remediations_table.c.notified_at.is_(None))
+                .values(notified_at=now, notification="sending")
+            )
+        return result.rowcount == 1
+
+    def finish_notice(
+        self,
+        request_id: str,
+        *,
+        actor: str,
+        action: str,
+        notification: str,
+        is_done: bool,
+        detail: dict[str, Any],
+    ) -> None:
+        """Record the notice's outcome and audit it; a notice that is not done (every
+        channel failed) is released (`notified_at` back to null): the next run tries again."""
+        values: dict[str, Any] = {"notification": notification}
+        if not is_done:
+            values["notified_at"] = None
+        with self._engine.begin() as conn:
+            conn.execute(
+                remediations_table.update()
+                .where(remediations_table.c.request_id == request_id)
+                .values(**values)
+            )
+            self._audit.record(actor, action, request_id, detail, conn=conn)
 
 
 def _audit_detail(record: Remediation, **extra: Any) -> dict[str, Any]:

@@ -247,4 +247,7 @@ remediations_table = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("confirmed_at", TS),
     sa.Column("confirmation", sa.Text),
+    # The notice to the user whose input leaked (optional): claimed, then sent or released.
+    sa.Column("notified_at", TS),
+    sa.Column("notification", sa.Text),
 )

@@ -77,7 +77,51 @@ TRIAGE = StateExport(
     },
 )
 
-EXPORTS: tuple[StateExport, ...] = (TRIAGE,)
+
+def _remediations_query(
+    settings: Settings, cursor: duckdb.DuckDBPyConnection, relation: str
+) -> str | None:
+    from claude_compliance.remediation.export import mart_query
+
+    return mart_query(settings, cursor, relation)
+
+
+# The whole `remediations` mart: removal requests live only in the state DB.
+REMEDIATIONS = StateExport(
+    mart="remediations",
+    key=None,
+    columns=(
+        "request_id",
+        "status",
+        "key_id",
+        "object_kind",
+        "object_id",
+        "chat_id",
+        "project_id",
+        "owner_user_id",
+        "message_count",
+        "file_count",
+        "requested_by",
+        "requested_at",
+        "approver",
+        "decided_by",
+        "decided_at",
+        "executed_at",
+        "executed_key_id",
+        "api_status",
+        "api_request_id",
+        "outcome",
+        "failure_reason",
+        "confirmed_at",
+        "finding_count",
+        "finding_ids",
+        "hours_to_decision",
+        "hours_to_confirmation",
+    ),
+    query=_remediations_query,
+)
+
+EXPORTS: tuple[StateExport, ...] = (TRIAGE, REMEDIATIONS)
 
 
 def exports_by_mart(

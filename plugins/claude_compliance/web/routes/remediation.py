@@ -82,39 +82,26 @@ def remediation_detail(request: Request, request_id: str, session: AnalystSessio
     )
 
 
-@router.post("/remediation/{request_id}/approve")
-def approve(
+@router.post("/remediation/{request_id}/{decision}")
+def decide(
     request: Request,
     request_id: str,
+    decision: service.Decision,
     session: AdminSession,
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
+    """Approve or reject: one handler, the decision is the last path segment."""
     try:
-        service.approve(
-            ctx(request).settings, request_id[:40], actor=session.user.username, note=note or None
+        record = service.decide(
+            ctx(request).settings,
+            request_id[:40],
+            decision,
+            actor=session.user.username,
+            note=note or None,
         )
     except RemediationError as exc:
         return _error(request, str(exc))
     return RedirectResponse(
-        f"{root(request)}/remediation/{request_id[:40]}?notice=remediation_approved",
-        status_code=303,
-    )
-
-
-@router.post("/remediation/{request_id}/reject")
-def reject(
-    request: Request,
-    request_id: str,
-    session: AdminSession,
-    note: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    try:
-        service.reject(
-            ctx(request).settings, request_id[:40], actor=session.user.username, note=note or None
-        )
-    except RemediationError as exc:
-        return _error(request, str(exc))
-    return RedirectResponse(
-        f"{root(request)}/remediation/{request_id[:40]}?notice=remediation_rejected",
+        f"{root(request)}/remediation/{record.request_id}?notice=remediation_{record.status.value}",
         status_code=303,
     )
