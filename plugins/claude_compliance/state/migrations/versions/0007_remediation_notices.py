@@ -3,8 +3,8 @@
 `notified_at` is claimed before sending (an update from null, so two runs never both send)
 and released if every channel failed; `notification` says what went out, or why not.
 
-Revision ID: 0008
-Revises: 0006 (0007 is another branch's; the two are chained at merge)
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
