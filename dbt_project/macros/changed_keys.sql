@@ -40,20 +40,18 @@
 
 {#- chats: rewritten chats, and chats whose masked name was rewritten or dropped. -#}
 {% macro chats_changed() %}
-    {{ rewritten_ids('chat_id', ref('int_chats_latest')) }}
-    union
     select source_id from {{ ref('int_masked_names_latest') }}
     where dbt_invocation_id = '{{ invocation_id }}' and source = 'chat_name'
     union
     select source_id from {{ removed_relation(ref('int_masked_names_latest')) }}
     where source = 'chat_name'
+    union
+    {{ rewritten_ids('chat_id', ref('int_chats_latest')) }}
 {% endmacro %}
 
 {#- activities: rewritten activities, and those whose request id was recorded (or dropped)
     as one of our own requests in this build. -#}
 {% macro activities_changed() %}
-    {{ rewritten_ids('activity_id', ref('int_activities_deduped')) }}
-    union
     select activity_id from {{ ref('int_activities_deduped') }}
     where request_id in (
         select request_id from {{ ref('stg_compliance_api__own_requests') }}
@@ -65,11 +63,13 @@
         select request_id from {{ ref('stg_compliance_api__own_requests') }}
         where request_id is not null
     )
+    union
+    {{ rewritten_ids('activity_id', ref('int_activities_deduped')) }}
 {% endmacro %}
 
 {#- sessions: rewritten sessions, and the sessions of messages rewritten or dropped. -#}
 {% macro sessions_changed() %}
-    {{ rewritten_ids('session_id', ref('int_sessions_latest')) }}
+    {{- rewritten_ids('session_id', ref('int_sessions_latest')) }}
     union
     select session_id from {{ ref('int_session_messages_latest') }}
     where dbt_invocation_id = '{{ invocation_id }}'
@@ -80,8 +80,6 @@
 {#- findings: the findings rewritten or dropped upstream, and those whose organization name
     or user email (from the directory) is no longer the one they carry. -#}
 {% macro findings_changed() %}
-    {{ rewritten_ids('finding_id', ref('int_findings_latest')) }}
-    union
     select published.finding_id from {{ this }} as published
     left join {{ ref('int_organizations_latest') }} as organizations
         on published.organization_uuid = organizations.organization_uuid
@@ -92,6 +90,8 @@
     where
         published.organization_name is distinct from organizations.organization_name
         or published.user_email is distinct from users.user_email
+    union
+    {{ rewritten_ids('finding_id', ref('int_findings_latest')) }}
 {% endmacro %}
 
 {#- sync_reconciliation: the (key, activity) pairs with a row read from a changed partition

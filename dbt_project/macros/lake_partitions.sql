@@ -74,9 +74,10 @@
     {%- set temp = arg_dict["temp_relation"] -%}
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     {%- set partitions = lake_partitions() -%}
-    {%- set condition = "true" if partitions is none else lake_partitions_filter('lake_key', 'lake_dt') -%}
+    {%- set condition = "true" if partitions is none
+        else lake_partitions_filter('lake_key', 'lake_dt') -%}
     {%- if config.get("record_removed", false) %}
-    {{ record_removed(target, condition) }}
+        {{ record_removed(target, condition) }}
     {%- endif %}
     {%- if partitions is none %}
     delete from {{ target }};
@@ -116,10 +117,10 @@
     {{ record_removed(target, "true") }}
     delete from {{ target }};
     {%- else %}
-    {%- set condition = id_column ~ " in (select " ~ id_column ~ " from " ~ temp ~ ") or ("
-        ~ lake_partitions_filter('lake_key', 'lake_dt') ~ ")" %}
-    {{ record_removed(target, condition) }}
-    delete from {{ target }} where {{ condition }};
+        {%- set condition = id_column ~ " in (select " ~ id_column ~ " from " ~ temp ~ ") or ("
+            ~ lake_partitions_filter('lake_key', 'lake_dt') ~ ")" %}
+        {{ record_removed(target, condition) }}
+        delete from {{ target }} where {{ condition }};
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ temp }}

@@ -35,8 +35,8 @@ matched as (
     inner join inputs
         on findings.source = inputs.source and findings.source_id = inputs.source_id
     where findings.finding_id in (
-        select finding_id from {{ ref('int_findings_latest') }}
-        where {{ changed_partitions_filter('lake_key', 'lake_dt') }}
+        select latest.finding_id from {{ ref('int_findings_latest') }} as latest
+        where {{ changed_partitions_filter('latest.lake_key', 'latest.lake_dt') }}
     )
 
 )
