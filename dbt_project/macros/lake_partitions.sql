@@ -8,7 +8,10 @@
     machine), so the list is read when the models run, not when they are parsed.
     Staging models copy only those partitions out of the lake and replace them in their
     table (strategy `replace_partitions`); everything downstream is derived from those
-    tables, so a run reads the intervals it wrote, not the whole history. Without the file
+    tables, so a run reads the intervals it wrote, not the whole history. Downstream, the
+    "latest row per id" models replace the ids with a row in a changed partition
+    (`replace_latest`), and the per-input, per-chat, per-session… models recompute only the
+    keys those rewrote or dropped (`replace_keys`, keys from macros/changed_keys.sql). Without the file
     (a hand-run `dbt build`), or on the first build and `--full-refresh`, every partition
     is read and replaced. -#}
 
@@ -33,8 +36,18 @@
 {#- The rows of a lake source to read: the changed partitions only, when building
     incrementally. `dt in (…)` lets DuckDB skip the other days' files (hive pruning). -#}
 {% macro lake_partitions_filter(key_column='key', dt_column='dt') %}
+    {%- if not is_incremental() -%}
+        true
+    {%- else -%}
+        {{ changed_partitions_filter(key_column, dt_column) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- The same filter wherever it is used (a data test has no incremental state): the changed
+    partitions when the builder handed a list, else every partition. -#}
+{% macro changed_partitions_filter(key_column='key', dt_column='dt') %}
     {%- set partitions = lake_partitions() -%}
-    {%- if not is_incremental() or partitions is none -%}
+    {%- if partitions is none -%}
         true
     {%- elif partitions | length == 0 -%}
         false
@@ -55,17 +68,22 @@
 {#- Custom incremental strategy: drop the target's rows of the changed partitions (or all of
     them when no partition list was passed), then insert what was read from those partitions.
     A partition whose files are gone thus loses its rows, which delete+insert on a unique key
-    would keep. -#}
+    would keep. With `record_removed=true`, the dropped rows are kept in `<target>__removed`. -#}
 {% macro get_incremental_replace_partitions_sql(arg_dict) %}
     {%- set target = arg_dict["target_relation"] -%}
     {%- set temp = arg_dict["temp_relation"] -%}
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     {%- set partitions = lake_partitions() -%}
+    {%- set condition = "true" if partitions is none
+        else lake_partitions_filter('lake_key', 'lake_dt') -%}
+    {%- if config.get("record_removed", false) %}
+        {{ record_removed(target, condition) }}
+    {%- endif %}
     {%- if partitions is none %}
     delete from {{ target }};
     {%- elif partitions | length > 0 %}
     delete from {{ target }}
-    where {{ lake_partitions_filter('lake_key', 'lake_dt') }};
+    where {{ condition }};
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ temp }}
@@ -87,7 +105,8 @@
     partition they came from (`lake_key`, `lake_dt`): the model recomputes the latest row of
     every changed id (`changed_ids`) from all partitions; the target drops those ids and
     any row from a changed partition (an id whose rows are all gone has no new row), then
-    takes the new rows. Without a partition list, everything is replaced. -#}
+    takes the new rows. Without a partition list, everything is replaced. The rows dropped
+    are kept in `<target>__removed` (record_removed). -#}
 {% macro get_incremental_replace_latest_sql(arg_dict) %}
     {%- set target = arg_dict["target_relation"] -%}
     {%- set temp = arg_dict["temp_relation"] -%}
@@ -95,12 +114,52 @@
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     {%- set partitions = lake_partitions() -%}
     {%- if partitions is none %}
+    {{ record_removed(target, "true") }}
     delete from {{ target }};
-    {%- elif partitions | length > 0 %}
-    delete from {{ target }}
-    where {{ id_column }} in (select {{ id_column }} from {{ temp }})
-        or ({{ lake_partitions_filter('lake_key', 'lake_dt') }});
+    {%- else %}
+        {%- set condition = id_column ~ " in (select " ~ id_column ~ " from " ~ temp ~ ") or ("
+            ~ lake_partitions_filter('lake_key', 'lake_dt') ~ ")" %}
+        {{ record_removed(target, condition) }}
+        delete from {{ target }} where {{ condition }};
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ temp }}
+{% endmacro %}
+
+{#- Custom incremental strategy for models keyed by something other than the lake partition
+    (a per-input or per-user result, an aggregate): the model names, in its `changed_keys`
+    config, a macro returning the SQL of the keys this build must recompute, and selects the
+    rows of those keys only. The target drops every row of those keys (a key whose rows are
+    all gone has none to insert), then takes the new rows. The macro is evaluated here
+    before the delete, so it may read the target's current rows. Without a partition list,
+    everything is replaced. The rows dropped are kept in `<target>__removed` (record_removed). -#}
+{% macro get_incremental_replace_keys_sql(arg_dict) %}
+    {%- set target = arg_dict["target_relation"] -%}
+    {%- set temp = arg_dict["temp_relation"] -%}
+    {%- set key = arg_dict["unique_key"] -%}
+    {%- set key_sql = key if key is string else "(" ~ key | join(", ") ~ ")" -%}
+    {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
+    {%- set changed_keys = context[config.require("changed_keys")] -%}
+    {%- set condition = "true" if lake_partitions() is none
+        else key_sql ~ " in (" ~ changed_keys() ~ ")" %}
+    {{ record_removed(target, condition) }}
+    delete from {{ target }} where {{ condition }};
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ temp }}
+{% endmacro %}
+
+{#- Before an incremental strategy deletes: the target's rows it drops (`condition`; some come
+    back rewritten, marked with the invocation id), in the table `<target>__removed`,
+    rewritten by every incremental build of the model. Downstream models keyed by another
+    column (a session's messages, an input's findings, a chat's masked name) read it to find
+    what lost a row in this build; the lost rows are otherwise gone. Written before
+    downstream models run, so a whole `dbt build` never reads an older build's list. -#}
+{% macro record_removed(target, condition) %}
+    create or replace table {{ removed_relation(target) }} as
+    select * from {{ target }} where {{ condition }};
+{% endmacro %}
+
+{#- The `__removed` table of a model built with replace_latest or replace_keys. -#}
+{% macro removed_relation(relation) %}
+    {{- return(relation.incorporate(path={"identifier": relation.identifier ~ "__removed"})) -}}
 {% endmacro %}

@@ -1,6 +1,9 @@
 -- No matched value reaches the marts: the text under each finding's offsets, read back from
 -- the raw lake, never appears in the masked preview the marts carry. The sources come from
 -- the one registry (`claude_compliance.scan.sources`, through the generated `dlp_sources()`).
+-- An incremental build checks the findings of the lake partitions it read (a finding's text
+-- is in the raw partition its scan read, and is checked again whenever that partition
+-- changes); a full build checks them all.
 with
 
 inputs as (
@@ -12,6 +15,7 @@ inputs as (
             -- `text as text` for a source whose column is already called so
             {{ s.text_column }} as text  -- noqa: AL09
         from {{ source('compliance_api', s.table) }}
+        where {{ changed_partitions_filter() }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -30,6 +34,10 @@ matched as (
     from {{ ref('findings') }} as findings
     inner join inputs
         on findings.source = inputs.source and findings.source_id = inputs.source_id
+    where findings.finding_id in (
+        select latest.finding_id from {{ ref('int_findings_latest') }} as latest
+        where {{ changed_partitions_filter('latest.lake_key', 'latest.lake_dt') }}
+    )
 
 )
 

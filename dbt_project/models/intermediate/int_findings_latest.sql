@@ -1,9 +1,21 @@
--- The findings of each input's latest scan only: a rescan replaces, never adds.
+-- The findings of each input's latest scan only: a rescan replaces, never adds. Incremental:
+-- only the inputs whose latest scan this build recomputed, or with findings in a changed
+-- lake partition, are recomputed (strategy replace_keys, keys from findings_changed_inputs).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key='input_id',
+    changed_keys='findings_changed_inputs',
+) }}
+
 with
 
 findings as (
 
     select * from {{ ref('stg_dlp__findings') }}
+    {% if is_incremental() -%}
+    where input_id in ({{ findings_changed_inputs() }})
+    {%- endif %}
 
 ),
 
@@ -15,7 +27,11 @@ latest_scans as (
 
 joined as (
 
-    select findings.*
+    select
+        findings.*,
+        -- which build wrote the row: downstream marts recompute only this build's ids
+        '{{ invocation_id }}' as dbt_invocation_id
+
     from findings
     inner join latest_scans
         on

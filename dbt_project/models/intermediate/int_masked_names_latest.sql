@@ -1,9 +1,21 @@
--- One masked name per chat and project: the one of the latest scan of the name.
+-- One masked name per chat and project: the one of the latest scan of the name. Incremental
+-- like int_findings_latest: only the inputs whose latest scan was recomputed, or with names
+-- in a changed lake partition.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key='input_id',
+    changed_keys='masked_names_changed_inputs',
+) }}
+
 with
 
 names as (
 
     select * from {{ ref('stg_dlp__masked_names') }}
+    {% if is_incremental() -%}
+    where input_id in ({{ masked_names_changed_inputs() }})
+    {%- endif %}
 
 ),
 
@@ -15,7 +27,11 @@ latest_scans as (
 
 latest as (
 
-    select names.*
+    select
+        names.*,
+        -- which build wrote the row: downstream marts recompute only this build's ids
+        '{{ invocation_id }}' as dbt_invocation_id
+
     from names
     inner join latest_scans
         on

@@ -21,7 +21,11 @@ source as (
 
 latest as (
 
-    select *
+    select
+        *,
+        -- which build wrote the row: downstream marts recompute only this build's ids
+        '{{ invocation_id }}' as dbt_invocation_id
+
     from source
     qualify row_number() over (partition by message_id order by synced_at desc) = 1
 

@@ -1,8 +1,19 @@
+-- Incremental: only the activities rewritten upstream or whose own-request mark changed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key='activity_id',
+    changed_keys='activities_changed',
+) }}
+
 with
 
 activities as (
 
     select * from {{ ref('int_activities_deduped') }}
+    {% if is_incremental() -%}
+    where activity_id in ({{ activities_changed() }})
+    {%- endif %}
 
 ),
 

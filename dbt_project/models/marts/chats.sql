@@ -1,8 +1,19 @@
+-- Incremental: only the chats rewritten upstream or whose masked name changed (chats_changed).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key='chat_id',
+    changed_keys='chats_changed',
+) }}
+
 with
 
 chats as (
 
     select * from {{ ref('int_chats_latest') }}
+    {% if is_incremental() -%}
+    where chat_id in ({{ chats_changed() }})
+    {%- endif %}
 
 ),
 

@@ -1,8 +1,19 @@
+-- Incremental: only the findings rewritten upstream or whose directory names changed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key='finding_id',
+    changed_keys='findings_changed',
+) }}
+
 with
 
 findings as (
 
     select * from {{ ref('int_findings_latest') }}
+    {% if is_incremental() -%}
+    where finding_id in ({{ findings_changed() }})
+    {%- endif %}
 
 ),
 

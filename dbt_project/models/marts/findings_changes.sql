@@ -1,35 +1,38 @@
--- Findings added and removed between the two latest ruleset versions, over the inputs that
--- were scanned under both (so rescanning part of the history compares just that part).
+-- Findings added and removed between the two latest ruleset versions (ranked by their first
+-- scan), over the inputs that were scanned under both (so rescanning part of the history
+-- compares just that part). Incremental: while the two versions compared stay the same, only
+-- the inputs with a scan read from, or dropped from, a changed lake partition are compared
+-- again (findings_changes_changed); when they change, every input is. The versions compared
+-- are kept after each build in `findings_changes__versions` (schema intermediate).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key=['key_id', 'source', 'source_id'],
+    changed_keys='findings_changes_changed',
+    post_hook=[
+        "create or replace table {{ findings_changes_versions_relation() }} as "
+        ~ "{{ findings_changes_compared() }}",
+    ],
+) }}
+
 with
 
 scans as (
 
     select *
     from {{ ref('stg_dlp__scanned_inputs') }}
+    {% if is_incremental() -%}
+    where (key_id, source, source_id) in ({{ findings_changes_changed() }})
+    {%- endif %}
     qualify row_number() over (
         partition by input_id, ruleset_version order by scanned_at desc
     ) = 1
 
 ),
 
-versions as (
-
-    select
-        ruleset_version,
-        row_number() over (order by min(scanned_at) desc, ruleset_version) as recency
-
-    from scans
-    group by ruleset_version
-
-),
-
 compared as (
 
-    select
-        max(ruleset_version) filter (where recency = 1) as to_ruleset_version,
-        max(ruleset_version) filter (where recency = 2) as from_ruleset_version
-
-    from versions
+    {{ findings_changes_compared() }}
 
 ),
 

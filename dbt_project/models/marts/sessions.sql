@@ -1,8 +1,19 @@
+-- Incremental: only the sessions rewritten upstream or with a message rewritten or dropped.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key='session_id',
+    changed_keys='sessions_changed',
+) }}
+
 with
 
 sessions as (
 
     select * from {{ ref('int_sessions_latest') }}
+    {% if is_incremental() -%}
+    where session_id in ({{ sessions_changed() }})
+    {%- endif %}
 
 ),
 
@@ -18,6 +29,9 @@ messages as (
         max(created_at) as last_message_at
 
     from {{ ref('int_session_messages_latest') }}
+    {% if is_incremental() -%}
+    where session_id in ({{ sessions_changed() }})
+    {%- endif %}
     group by session_id
 
 ),

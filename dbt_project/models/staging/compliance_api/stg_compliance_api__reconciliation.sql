@@ -1,3 +1,6 @@
+-- Keeps the rows each build drops: sync_reconciliation recomputes their activities.
+{{ config(record_removed=true) }}
+
 with
 
 source as (

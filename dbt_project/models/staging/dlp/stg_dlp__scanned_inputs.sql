@@ -1,3 +1,6 @@
+-- Keeps the rows each build drops: findings_changes compares their inputs again.
+{{ config(record_removed=true) }}
+
 with
 
 source as (
