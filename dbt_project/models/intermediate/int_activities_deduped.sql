@@ -12,9 +12,9 @@ source as (
 
     select * from {{ ref('stg_compliance_api__activities') }}
     {% if is_incremental() -%}
-    where activity_id in (
-        {{ changed_ids('activity_id', ref('stg_compliance_api__activities')) }}
-    )
+        where activity_id in (
+            {{ changed_ids('activity_id', ref('stg_compliance_api__activities')) }}
+        )
     {%- endif %}
 
 ),

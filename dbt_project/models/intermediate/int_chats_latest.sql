@@ -13,7 +13,7 @@ source as (
 
     select * from {{ ref('stg_compliance_api__chats') }}
     {% if is_incremental() -%}
-    where chat_id in ({{ changed_ids('chat_id', ref('stg_compliance_api__chats')) }})
+        where chat_id in ({{ changed_ids('chat_id', ref('stg_compliance_api__chats')) }})
     {%- endif %}
 
 ),

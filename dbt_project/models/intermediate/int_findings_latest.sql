@@ -14,14 +14,18 @@ findings as (
 
     select * from {{ ref('stg_dlp__findings') }}
     {% if is_incremental() -%}
-    where input_id in ({{ findings_changed_inputs() }})
+        where input_id in ({{ findings_changed_inputs() }})
     {%- endif %}
 
 ),
 
 latest_scans as (
 
-    select input_id, scanned_at, ruleset_version from {{ ref('int_scanned_inputs_latest') }}
+    select
+        input_id,
+        scanned_at,
+        ruleset_version
+    from {{ ref('int_scanned_inputs_latest') }}
 
 ),
 
@@ -38,7 +42,8 @@ joined as (
             findings.input_id = latest_scans.input_id
             and findings.scanned_at = latest_scans.scanned_at
             and findings.ruleset_version = latest_scans.ruleset_version
-    qualify row_number() over (partition by findings.finding_id order by findings.scanned_at desc) = 1
+    qualify
+        row_number() over (partition by findings.finding_id order by findings.scanned_at desc) = 1
 
 )
 

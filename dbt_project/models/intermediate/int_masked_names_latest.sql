@@ -14,14 +14,18 @@ names as (
 
     select * from {{ ref('stg_dlp__masked_names') }}
     {% if is_incremental() -%}
-    where input_id in ({{ masked_names_changed_inputs() }})
+        where input_id in ({{ masked_names_changed_inputs() }})
     {%- endif %}
 
 ),
 
 latest_scans as (
 
-    select input_id, scanned_at, ruleset_version from {{ ref('int_scanned_inputs_latest') }}
+    select
+        input_id,
+        scanned_at,
+        ruleset_version
+    from {{ ref('int_scanned_inputs_latest') }}
 
 ),
 

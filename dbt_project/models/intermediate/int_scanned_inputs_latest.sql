@@ -12,7 +12,7 @@ source as (
 
     select * from {{ ref('stg_dlp__scanned_inputs') }}
     {% if is_incremental() -%}
-    where input_id in ({{ changed_ids('input_id', ref('stg_dlp__scanned_inputs')) }})
+        where input_id in ({{ changed_ids('input_id', ref('stg_dlp__scanned_inputs')) }})
     {%- endif %}
 
 ),
@@ -25,7 +25,8 @@ latest as (
         '{{ invocation_id }}' as dbt_invocation_id
 
     from source
-    qualify row_number() over (partition by input_id order by scanned_at desc, ruleset_version) = 1
+    qualify
+        row_number() over (partition by input_id order by scanned_at desc, ruleset_version asc) = 1
 
 )
 

@@ -12,9 +12,9 @@ source as (
 
     select * from {{ ref('stg_compliance_api__session_messages') }}
     {% if is_incremental() -%}
-    where message_id in (
-        {{ changed_ids('message_id', ref('stg_compliance_api__session_messages')) }}
-    )
+        where message_id in (
+            {{ changed_ids('message_id', ref('stg_compliance_api__session_messages')) }}
+        )
     {%- endif %}
 
 ),

@@ -12,7 +12,7 @@ source as (
 
     select * from {{ ref('stg_compliance_api__sessions') }}
     {% if is_incremental() -%}
-    where session_id in ({{ changed_ids('session_id', ref('stg_compliance_api__sessions')) }})
+        where session_id in ({{ changed_ids('session_id', ref('stg_compliance_api__sessions')) }})
     {%- endif %}
 
 ),

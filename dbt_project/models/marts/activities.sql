@@ -12,7 +12,7 @@ activities as (
 
     select * from {{ ref('int_activities_deduped') }}
     {% if is_incremental() -%}
-    where activity_id in ({{ activities_changed() }})
+        where activity_id in ({{ activities_changed() }})
     {%- endif %}
 
 ),
@@ -26,24 +26,24 @@ own_requests as (
 final as (
 
     select
-        activity_id,
-        key_id,
-        activity_type,
-        created_at,
-        organization_uuid,
-        actor_type,
-        actor_user_id,
-        actor_email,
-        actor_api_key_id,
-        chat_id,
-        project_id,
-        file_id,
-        project_document_id,
+        activities.activity_id,
+        activities.key_id,
+        activities.activity_type,
+        activities.created_at,
+        activities.organization_uuid,
+        activities.actor_type,
+        activities.actor_user_id,
+        activities.actor_email,
+        activities.actor_api_key_id,
+        activities.chat_id,
+        activities.project_id,
+        activities.file_id,
+        activities.project_document_id,
         activities.request_id,
         -- Our own sync's API calls, so reports can leave that traffic out.
         activities.activity_type = 'compliance_api_accessed'
         and own_requests.request_id is not null as is_own_request,
-        synced_at
+        activities.synced_at
 
     from activities
     left join own_requests on activities.request_id = own_requests.request_id

@@ -12,14 +12,17 @@ chats as (
 
     select * from {{ ref('int_chats_latest') }}
     {% if is_incremental() -%}
-    where chat_id in ({{ chats_changed() }})
+        where chat_id in ({{ chats_changed() }})
     {%- endif %}
 
 ),
 
 masked_names as (
 
-    select key_id, source_id, masked_name
+    select
+        key_id,
+        source_id,
+        masked_name
     from {{ ref('int_masked_names_latest') }}
     where source = 'chat_name'
 

@@ -12,20 +12,27 @@ findings as (
 
     select * from {{ ref('int_findings_latest') }}
     {% if is_incremental() -%}
-    where finding_id in ({{ findings_changed() }})
+        where finding_id in ({{ findings_changed() }})
     {%- endif %}
 
 ),
 
 organizations as (
 
-    select organization_uuid, organization_name from {{ ref('int_organizations_latest') }}
+    select
+        organization_uuid,
+        organization_name
+    from {{ ref('int_organizations_latest') }}
 
 ),
 
 users as (
 
-    select organization_uuid, user_id, user_email from {{ ref('int_users_latest') }}
+    select
+        organization_uuid,
+        user_id,
+        user_email
+    from {{ ref('int_users_latest') }}
 
 ),
 

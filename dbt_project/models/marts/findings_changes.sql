@@ -22,7 +22,7 @@ scans as (
     select *
     from {{ ref('stg_dlp__scanned_inputs') }}
     {% if is_incremental() -%}
-    where (key_id, source, source_id) in ({{ findings_changes_changed() }})
+        where (key_id, source, source_id) in ({{ findings_changes_changed() }})
     {%- endif %}
     qualify row_number() over (
         partition by input_id, ruleset_version order by scanned_at desc
@@ -50,7 +50,7 @@ both_scans as (
     inner join scans as previous
         on
             latest.input_id = previous.input_id
-            and previous.ruleset_version = compared.from_ruleset_version
+            and compared.from_ruleset_version = previous.ruleset_version
 
 ),
 
@@ -62,7 +62,10 @@ findings as (
 
 latest_findings as (
 
-    select findings.*, both_scans.from_ruleset_version, both_scans.to_ruleset_version
+    select
+        findings.*,
+        both_scans.from_ruleset_version,
+        both_scans.to_ruleset_version
     from findings
     inner join both_scans
         on
@@ -74,7 +77,10 @@ latest_findings as (
 
 previous_findings as (
 
-    select findings.*, both_scans.from_ruleset_version, both_scans.to_ruleset_version
+    select
+        findings.*,
+        both_scans.from_ruleset_version,
+        both_scans.to_ruleset_version
     from findings
     inner join both_scans
         on
@@ -86,7 +92,9 @@ previous_findings as (
 
 added as (
 
-    select 'added' as change, latest_findings.*
+    select
+        'added' as change,
+        latest_findings.*
     from latest_findings
     anti join previous_findings on latest_findings.finding_id = previous_findings.finding_id
 
@@ -94,7 +102,9 @@ added as (
 
 removed as (
 
-    select 'removed' as change, previous_findings.*
+    select
+        'removed' as change,
+        previous_findings.*
     from previous_findings
     anti join latest_findings on previous_findings.finding_id = latest_findings.finding_id
 
@@ -118,7 +128,11 @@ final as (
         from_ruleset_version,
         to_ruleset_version
 
-    from (select * from added union all select * from removed)
+    from (
+        select * from added
+        union all
+        select * from removed
+    ) as changes
 
 )
 

@@ -8,7 +8,9 @@ organizations as (
 
 users as (
 
-    select organization_uuid, count(*) as user_count
+    select
+        organization_uuid,
+        count(*) as user_count
     from {{ ref('int_users_latest') }}
     group by organization_uuid
 

@@ -8,7 +8,10 @@ projects as (
 
 masked_names as (
 
-    select key_id, source_id, masked_name
+    select
+        key_id,
+        source_id,
+        masked_name
     from {{ ref('int_masked_names_latest') }}
     where source = 'project_name'
 

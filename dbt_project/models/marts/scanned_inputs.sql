@@ -16,7 +16,7 @@ scanned_inputs as (
 
     select * from {{ ref('int_scanned_inputs_latest') }}
     {% if is_incremental() -%}
-    where dbt_invocation_id = '{{ invocation_id }}'
+        where dbt_invocation_id = '{{ invocation_id }}'
     {%- endif %}
 
 ),

@@ -12,7 +12,7 @@ sessions as (
 
     select * from {{ ref('int_sessions_latest') }}
     {% if is_incremental() -%}
-    where session_id in ({{ sessions_changed() }})
+        where session_id in ({{ sessions_changed() }})
     {%- endif %}
 
 ),
@@ -30,7 +30,7 @@ messages as (
 
     from {{ ref('int_session_messages_latest') }}
     {% if is_incremental() -%}
-    where session_id in ({{ sessions_changed() }})
+        where session_id in ({{ sessions_changed() }})
     {%- endif %}
     group by session_id
 

@@ -13,7 +13,7 @@ reconciliation as (
 
     select * from {{ ref('stg_compliance_api__reconciliation') }}
     {% if is_incremental() -%}
-    where (key_id, activity_id) in ({{ sync_reconciliation_changed() }})
+        where (key_id, activity_id) in ({{ sync_reconciliation_changed() }})
     {%- endif %}
 
 ),

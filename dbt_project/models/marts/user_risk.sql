@@ -17,7 +17,11 @@ inputs as (
 
 directory as (
 
-    select organization_uuid, user_id, user_email from {{ ref('int_users_latest') }}
+    select
+        organization_uuid,
+        user_id,
+        user_email
+    from {{ ref('int_users_latest') }}
 
 ),
 
@@ -55,9 +59,15 @@ input_counts as (
 
 everyone as (
 
-    select organization_uuid, user_id from directory
+    select
+        organization_uuid,
+        user_id
+    from directory
     union
-    select organization_uuid, user_id from input_counts
+    select
+        organization_uuid,
+        user_id
+    from input_counts
 
 ),
 
