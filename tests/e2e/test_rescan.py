@@ -12,7 +12,7 @@ import pytest
 from claude_compliance.keys.commands import register_key
 from claude_compliance.pipeline import rescan_range, run_range
 from claude_compliance.settings import Settings
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 
 pytestmark = pytest.mark.slow
 

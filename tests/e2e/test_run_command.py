@@ -14,8 +14,8 @@ import pytest
 from claude_compliance.cli import main
 from claude_compliance.scan.sources import SOURCE_NAMES
 from scanners import load_engine
-from tests.conftest import ANCHOR
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
+from tests.fixtures.simulator import ANCHOR
 
 pytestmark = pytest.mark.slow
 
