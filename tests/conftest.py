@@ -5,5 +5,6 @@ from __future__ import annotations
 pytest_plugins = [
     "tests.fixtures.home",
     "tests.fixtures.simulator",
+    "tests.fixtures.warehouse",
     "tests.fixtures.airflow",
 ]
