@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.simulator",
     "tests.fixtures.warehouse",
     "tests.fixtures.airflow",
+    "tests.fixtures.grouping",
 ]
