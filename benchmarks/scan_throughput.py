@@ -219,25 +219,6 @@ def corpus(megabytes: float, seed: int, sensitive_share: float) -> tuple[list[st
     return texts, total, planted
 
 
-# The floor process: read the JSONL the CLI reads, run the bare RE2 Set over every text.
-FLOOR_SCRIPT = """
-import json, sys, re2
-options = re2.Options()
-options.max_mem = 256 << 20
-patterns = re2.Set.SearchSet(options)
-for pattern in json.load(open(sys.argv[2])):
-    patterns.Add(pattern)
-patterns.Compile()
-match = patterns.Match
-hits = 0
-with open(sys.argv[1], encoding="utf-8") as lines:
-    for line in lines:
-        if match(json.loads(line)["text"].encode("utf-8")):
-            hits += 1
-print(hits)
-"""
-
-
 CPU_SECONDS: dict[str, float] = {}
 
 
@@ -283,7 +264,13 @@ def whole_process(texts: list[str], megabytes: float, patterns: tuple[str, ...])
             warm.write_text("".join(line for _, line in zip(range(200), lines, strict=False)))
         # Creates the home and the bytecode caches (pyarrow's too) outside the timings.
         _timed([*cli, "--jsonl", str(warm)], env)
-        floor_command = [python, "-c", FLOOR_SCRIPT, str(jsonl), str(pattern_file)]
+        # The floor process (re2_floor.py): the bare RE2 Set over the JSONL the CLI reads.
+        floor_command = [
+            python,
+            str(root / "benchmarks" / "re2_floor.py"),
+            str(jsonl),
+            str(pattern_file),
+        ]
         floor = _timed(floor_command, env, "floor")
         one = _timed([*cli, "--jsonl", str(jsonl)], env, "one")
         two = _timed([*cli, "--jsonl", "--workers", "2", str(jsonl)], env, "two")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.dags.airflow_harness import REPO
+from tests.fixtures.airflow import REPO
 from tests.web.fixtures import Built, Web, built
 
 __all__ = ["built"]

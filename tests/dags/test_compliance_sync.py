@@ -13,9 +13,9 @@ import pytest
 
 from claude_compliance.keys.commands import register_key
 from scanners import load_engine
-from tests.conftest import ANCHOR
-from tests.dags.airflow_harness import dag_test, migrate
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
+from tests.fixtures.airflow import dag_test
+from tests.fixtures.simulator import ANCHOR, make_sim
 
 pytestmark = pytest.mark.slow
 
@@ -23,16 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def sim():  # type: ignore[no-untyped-def]
     """A larger organization than the default, so one day holds enough planted values."""
-    from compliance_simulator import SimConfig, Simulator
-
-    return Simulator(SimConfig(seed=5, users=60, days=2, anchor=ANCHOR))
-
-
-@pytest.fixture(scope="session")
-def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("airflow")
-    migrate(path)
-    return path
+    return make_sim(seed=5, users=60, days=2)
 
 
 def test_one_interval_end_to_end_matches_the_ground_truth(

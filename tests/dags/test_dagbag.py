@@ -10,41 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.dags.airflow_harness import REPO, airflow_env
+from tests.fixtures.airflow import REPO, airflow_env
+from tests.fixtures.scripts import SCRIPTS
 
 pytestmark = pytest.mark.slow
-
-PARSE_SCRIPT = """
-import socket, sys, json
-def refuse(*a, **k):
-    raise RuntimeError("network access at DAG parse time")
-socket.socket.connect = refuse
-socket.create_connection = refuse
-from airflow.dag_processing.dagbag import DagBag
-from airflow.sdk.definitions.mappedoperator import MappedOperator
-bag = DagBag()
-heavy_modules = ("dbt", "duckdb", "re2", "scanners", "pyarrow", "claude_compliance.pipeline")
-heavy = sorted(m for m in heavy_modules if m in sys.modules)
-def seconds(value):
-    return None if value is None else value.total_seconds()
-tasks = {}
-for dag_id in bag.dag_ids:
-    for t in bag.dags[dag_id].tasks:
-        tasks[f"{dag_id}.{t.task_id}"] = {
-            "timeout": seconds(t.execution_timeout),
-            "retries": t.retries,
-            "backoff": t.retry_exponential_backoff,
-            "mapped": isinstance(t, MappedOperator)
-            or t.get_closest_mapped_task_group() is not None,
-            "map_index_template": t.map_index_template,
-            "outlets": sorted(a.name for a in t.outlets),
-            "inlets": sorted(a.name for a in t.inlets),
-            "mode": getattr(t, "mode", None),
-            "sensor_timeout": getattr(t, "timeout", None),
-        }
-print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()},
-                  "dags": sorted(bag.dag_ids), "heavy": heavy, "tasks": tasks}))
-"""
 
 # Retries per task: calls to other systems retry with back-off; a step that fails the run on
 # purpose, or pure computation that would fail the same way again, does not.
@@ -86,7 +55,7 @@ def test_dagbag_has_no_import_errors_and_parses_offline(tmp_path: Path) -> None:
     import json
 
     proc = subprocess.run(
-        [sys.executable, "-c", PARSE_SCRIPT],
+        [sys.executable, str(SCRIPTS / "dagbag_report.py")],
         env=airflow_env(tmp_path / "airflow"),
         capture_output=True,
         text=True,
@@ -96,6 +65,11 @@ def test_dagbag_has_no_import_errors_and_parses_offline(tmp_path: Path) -> None:
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["errors"] == {}
     assert result["dags"] == ["compliance_report", "compliance_sync", "dlp_rescan"]
+    # One DAG per file, named after it: a DAG added to dags/ must be added above too.
+    dag_files = sorted((REPO / "dags").glob("*.py"))
+    assert {d: Path(f).resolve() for d, f in result["files"].items()} == {
+        p.stem: p.resolve() for p in dag_files
+    }
     assert result["heavy"] == [], "DAG files must import heavy modules inside tasks"
 
     tasks = result["tasks"]

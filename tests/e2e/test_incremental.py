@@ -24,8 +24,8 @@ from claude_compliance.pipeline import build, publish, rescan_range, run_range
 from claude_compliance.settings import Settings
 from claude_compliance.warehouse import builder
 from claude_compliance.warehouse.partitions import forget_build, record_path
-from tests.conftest import ANCHOR
 from tests.e2e.test_rescan import RULES
+from tests.fixtures.simulator import ANCHOR
 
 pytestmark = pytest.mark.slow
 

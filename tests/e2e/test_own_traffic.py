@@ -13,7 +13,7 @@ from claude_compliance.keys.commands import register_key
 from claude_compliance.pipeline import run_range
 from claude_compliance.settings import Settings
 from compliance_simulator import SimConfig, Simulator, serve
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 from tests.sync.test_completeness import Clock
 
 pytestmark = pytest.mark.slow

@@ -24,7 +24,7 @@ from claude_compliance.state.schema import remediations_table
 from claude_compliance.state.triage import FindingRef, TriageStatus, TriageStore
 from claude_compliance.state.users import UserStore
 from compliance_simulator import SimConfig, Simulator
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 from tests.sync.test_completeness import Clock
 
 pytestmark = pytest.mark.slow

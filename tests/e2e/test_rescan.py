@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claude_compliance.keys.commands import register_key
-from claude_compliance.pipeline import rescan_range, run_range
+from claude_compliance.pipeline import rescan_range
 from claude_compliance.settings import Settings
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
+from tests.fixtures.warehouse import DAYS, OUR_VARIABLES, Published, copy_home
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +37,17 @@ def findings(db: Path) -> dict[str, tuple[str, str]]:
 
 
 def test_rescan_with_new_rules_reports_exactly_what_changed(
-    settings: Settings, sim, sim_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = dataclasses.replace(settings, api_url=sim_server.url)
-    key_id = str(register_key(settings, sim.keys.compliance, "rescan", "test")["key_id"])
-    start, end = ANCHOR - timedelta(days=3), ANCHOR
-    run_range(settings, start, end, key_ids=[key_id])
+    # The session's published home (synced, scanned, built) copied: the rescan starts from it.
+    home = copy_home(published, tmp_path / "home")
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_HOME", str(home))
+    for name, value in published.env.items():
+        monkeypatch.setenv(name, value)
+    for name in OUR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_env()
+    start, end = ANCHOR - timedelta(days=DAYS), ANCHOR
     before = findings(settings.published_db_path)
     assert any(detector == "email" for detector, _ in before.values())
 
@@ -50,7 +55,7 @@ def test_rescan_with_new_rules_reports_exactly_what_changed(
     rules.write_text(RULES)
     new_settings = dataclasses.replace(settings, rules_path=rules)
     scans = rescan_range(new_settings, start, end)
-    assert len(scans) == 3
+    assert len(scans) == DAYS
     after = findings(settings.published_db_path)
 
     old_version = {v for _, v in before.values()}

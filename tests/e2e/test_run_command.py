@@ -16,8 +16,8 @@ from claude_compliance.scan.sources import SOURCE_NAMES
 from claude_compliance.settings import Settings
 from claude_compliance.warehouse import builder
 from scanners import load_engine
-from tests.conftest import ANCHOR
 from tests.e2e.checks import all_text_in_database, files_containing, recall, scanned_input_keys
+from tests.fixtures.simulator import ANCHOR
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from claude_compliance.cli import main
-from tests.conftest import ANCHOR
 from tests.e2e.checks import files_containing
+from tests.fixtures.simulator import ANCHOR
 from tests.malformed_text import serve_malformed
 
 pytestmark = pytest.mark.slow

@@ -14,6 +14,7 @@ import pytest
 
 from claude_compliance.cli import main
 from claude_compliance.scan import command
+from tests.fixtures.scripts import SCRIPTS
 
 LINES = [
     "my ssn is 536-90-4399",
@@ -192,16 +193,8 @@ def test_scan_imports_only_what_scanning_needs(
         source = tmp_path / "in.txt"
         source.write_text(LINES[0], encoding="utf-8")
         argv = ["scan", str(source)]
-    probe = (
-        "import sys\n"
-        "from claude_compliance.cli import main\n"
-        f"assert main({argv!r}) == 0\n"
-        "heavy = ('airflow', 'dbt', 'fastapi', 'pandas', 'httpx', 'sqlalchemy', 'duckdb',"
-        " 'pyarrow', 'uvicorn', 'jinja2')\n"
-        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
-    )
     done = subprocess.run(
-        [sys.executable, "-c", probe],
+        [sys.executable, str(SCRIPTS / "scan_imports_probe.py"), *argv[1:]],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},

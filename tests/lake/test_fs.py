@@ -19,7 +19,7 @@ from claude_compliance.lake.fs import (
     write_table_atomic,
 )
 from claude_compliance.settings import Settings
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 
 
 def test_object_paths_write_read_and_list_like_paths(tmp_path: Path) -> None:

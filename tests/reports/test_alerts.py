@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from claude_compliance.reports.config import AlertConfig
 from claude_compliance.reports.webhook import RetryPolicy
 from claude_compliance.settings import Settings
 from scanners.model import Severity
+from tests.fixtures.scripts import SCRIPTS
 from tests.reports.conftest import WINDOW_END, Built, leaked
 from tests.reports.loopback import HttpSink, Received, SmtpSink, decoded_parts
 from tests.reports.test_report import repeated_fingerprint
@@ -156,19 +156,6 @@ def test_email_alerts_are_one_digest_through_the_smtp_provider(
     report_settings: Settings, built: Built, tmp_path: Path
 ) -> None:
     expected = fingerprints(report_settings, ("CRITICAL",))
-    script = textwrap.dedent(
-        f"""
-        import json
-        from datetime import datetime
-        from claude_compliance.reports.alerts import send_alerts
-        from claude_compliance.reports.config import AlertConfig
-        from claude_compliance.settings import Settings
-        now = datetime.fromisoformat({NOW.isoformat()!r})
-        config = AlertConfig.from_env()
-        runs = [send_alerts(Settings.load(), config=config, now=now).sent for _ in range(2)]
-        print(json.dumps(runs))
-        """
-    )
     with SmtpSink() as sink:
         env = {
             **os.environ,
@@ -178,7 +165,11 @@ def test_email_alerts_are_one_digest_through_the_smtp_provider(
             "CLAUDE_COMPLIANCE_ALERT_MAX_AGE_HOURS": "96",
         }
         proc = subprocess.run(
-            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, str(SCRIPTS / "send_alerts_twice.py"), NOW.isoformat()],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
         messages = sink.messages()

@@ -12,18 +12,11 @@ import duckdb
 import pytest
 
 from claude_compliance.settings import Settings
-from tests.dags.airflow_harness import airflow_bin, airflow_env, dag_test, migrate
+from tests.fixtures.airflow import airflow_bin, airflow_env, dag_test
 from tests.reports.conftest import FINGERPRINT_SECRET, Built, leaked
 from tests.reports.loopback import SmtpSink, decoded_parts
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("airflow-report")
-    migrate(path)
-    return path
 
 
 def test_daily_schedule_reports_the_run_interval_and_emails_it(

@@ -1,17 +1,19 @@
-"""Real child processes for the concurrency tests: Python code run with this test's path."""
+"""Real child processes for the concurrency tests: a program of tests/fixtures/scripts run
+with this test's import path."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import textwrap
+
+from tests.fixtures.scripts import SCRIPTS
 
 
-def python(code: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """`python -c code` (dedented) in a child process, stdout and stderr piped as text."""
+def script(name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`python SCRIPTS/name args` in a child process, stdout and stderr piped as text."""
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, str(SCRIPTS / name), *args],
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -17,7 +17,7 @@ import pytest
 from claude_compliance.cli import main
 from claude_compliance.settings import Settings
 from claude_compliance.warehouse.publish import publish
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 
 pytestmark = pytest.mark.slow
 

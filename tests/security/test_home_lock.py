@@ -11,21 +11,11 @@ import sys
 import time
 
 from claude_compliance.settings import Settings
-from tests.security.processes import python
-
-HOLDER = """
-    import time
-    from pathlib import Path
-    from claude_compliance.home_lock import writer_lock
-    command = "claude-compliance run 2026-11-01..2026-11-08"
-    with writer_lock(Path({home!r}), command, timeout_s=0):
-        print("held", flush=True)
-        time.sleep(120)
-"""
+from tests.security.processes import script
 
 
 def test_one_writer_per_home(settings: Settings) -> None:
-    holder = python(HOLDER.format(home=str(settings.home)))
+    holder = script("hold_writer_lock.py", str(settings.home), "120")
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         env = {"CLAUDE_COMPLIANCE_LOCK_TIMEOUT_S": "1"}
@@ -51,19 +41,7 @@ def test_one_writer_per_home(settings: Settings) -> None:
         assert f"pid {holder.pid}" in message and "claude-compliance run" in message, message
         assert "waited 1 s" in message, message
         # the DAG's dbt_build and publish tasks call these same stages
-        stages = python(
-            """
-            from claude_compliance.home_lock import HomeBusy
-            from claude_compliance.pipeline import build, publish
-            from claude_compliance.settings import Settings
-            for stage in (build, publish):
-                try:
-                    stage(Settings.from_env())
-                except HomeBusy as exc:
-                    print("refused:", exc)
-            """,
-            env,
-        )
+        stages = script("build_and_publish.py", env=env)
         out, err = stages.communicate(timeout=300)
         assert out.count("refused:") == 2 and f"pid {holder.pid}" in out, out + err
     finally:
@@ -79,10 +57,7 @@ def test_one_writer_per_home(settings: Settings) -> None:
 def test_a_second_writer_waits_for_the_first_to_finish(settings: Settings) -> None:
     from claude_compliance.home_lock import writer_lock
 
-    quick = HOLDER.format(home=str(settings.home)).replace(
-        "time.sleep(120)", "time.sleep(1)\n    print(time.time(), flush=True)"
-    )
-    holder = python(quick)
+    holder = script("hold_writer_lock.py", str(settings.home), "1")
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     waits: list[str] = []
     with writer_lock(settings.home, "second", timeout_s=120, on_wait=waits.append):

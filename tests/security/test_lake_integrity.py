@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from claude_compliance.settings import Settings
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 
 
 def _counts(db: Path) -> dict[str, int]:

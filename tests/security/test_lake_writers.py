@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from claude_compliance.lake.fs import write_table_atomic
-from tests.security.processes import python
+from tests.security.processes import script
 
 
 def test_a_writer_removes_only_provably_stale_temps(tmp_path: Path) -> None:
@@ -34,14 +34,7 @@ def test_a_writer_removes_only_provably_stale_temps(tmp_path: Path) -> None:
 
 def test_two_processes_writing_one_partition_never_fail(tmp_path: Path) -> None:
     target = tmp_path / "part-x.parquet"
-    code = f"""
-        import pyarrow as pa
-        from claude_compliance.lake.fs import write_table_atomic
-        table = pa.table({{"x": list(range(300_000)), "y": [str(i) for i in range(300_000)]}})
-        for _ in range(15):
-            write_table_atomic(__import__("pathlib").Path({str(target)!r}), table)
-    """
-    writers = [python(code) for _ in range(2)]
+    writers = [script("write_partition.py", str(target)) for _ in range(2)]
     results = [(w.wait(timeout=600), w.stderr.read() if w.stderr else "") for w in writers]
     assert [code for code, _ in results] == [0, 0], [err[-800:] for _, err in results]
     assert pa.parquet.read_table(target).num_rows == 300_000

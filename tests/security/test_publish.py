@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from claude_compliance.settings import Settings
-from tests.security.processes import python
+from tests.security.processes import script
 
 
 def test_a_killed_publish_leaves_no_temp_behind(
@@ -19,20 +19,7 @@ def test_a_killed_publish_leaves_no_temp_behind(
     with duckdb.connect(str(settings.build_db_path)) as con:
         con.execute("create table sync_ledger as select 1 as records")
     # a publish killed mid-copy, for real: its copy stalls, then SIGKILL
-    killed = python(
-        """
-        import time
-        from claude_compliance.settings import Settings
-        from claude_compliance.warehouse import publish as module
-        def stalled_copy(settings, source, target):
-            with open(target, "wb") as handle:
-                handle.write(b"\\0" * 4_000_000)
-            print("copying", flush=True)
-            time.sleep(120)
-        module.copy_public_marts = stalled_copy
-        module.publish(Settings.from_env())
-        """
-    )
+    killed = script("stalled_publish.py")
     assert killed.stdout is not None and killed.stdout.readline().strip() == "copying"
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=30)

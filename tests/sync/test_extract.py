@@ -15,7 +15,7 @@ from claude_compliance.lake.schemas import RAW
 from claude_compliance.lake.writer import data_path, read_interval
 from claude_compliance.sync.extract import SyncOptions, extract_interval
 from compliance_simulator import SimConfig, Simulator
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 
 END = datetime.combine(ANCHOR, datetime.min.time(), tzinfo=UTC)
 DAYS = [Interval(END - timedelta(days=n + 1), END - timedelta(days=n)) for n in range(3)]

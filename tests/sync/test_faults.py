@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from claude_compliance.api import ComplianceClient, RetryPolicy, ServerError
 from claude_compliance.lake.schemas import RAW
 from claude_compliance.sync.extract import extract_interval
 from compliance_simulator import SimConfig, Simulator, serve
-from tests.conftest import ANCHOR
+from tests.fixtures.scripts import SCRIPTS
+from tests.fixtures.simulator import ANCHOR
 from tests.sync.test_completeness import NO_WAIT
 from tests.sync.test_extract import DAYS
 
@@ -128,25 +128,6 @@ def test_a_non_retryable_failure_fails_loudly_and_keeps_the_previous_partitions(
     assert snapshot(tmp_path) == before
 
 
-KILLED_RUN = textwrap.dedent(
-    """
-    import sys
-    from datetime import UTC, datetime
-    from pathlib import Path
-    from claude_compliance.api import ComplianceClient
-    from claude_compliance.lake.interval import Interval
-    from claude_compliance.sync.extract import SyncOptions, extract_interval
-    from datetime import timedelta
-    url, key, lake, start, end = sys.argv[1:6]
-    interval = Interval(datetime.fromisoformat(start), datetime.fromisoformat(end))
-    with ComplianceClient(key, url) as api:
-        options = SyncOptions(activity_lag=timedelta(0))
-        extract_interval(api, Path(lake), "ck_t", interval, options=options)
-    print("finished")
-    """
-)
-
-
 def test_a_process_killed_mid_interval_then_re_run_leaves_the_clean_lake(
     tmp_path: Path, clean: dict[str, list[tuple[object, ...]]]
 ) -> None:
@@ -157,8 +138,7 @@ def test_a_process_killed_mid_interval_then_re_run_leaves_the_clean_lake(
         proc = subprocess.Popen(
             [
                 sys.executable,
-                "-c",
-                KILLED_RUN,
+                str(SCRIPTS / "killed_extract.py"),
                 server.url,
                 sim.keys.compliance,
                 str(lake),

@@ -10,7 +10,7 @@ import pytest
 from claude_compliance.api import ComplianceClient, RetryPolicy
 from claude_compliance.sync.extract import extract_interval
 from compliance_simulator import SimConfig, Simulator, serve
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 from tests.sync.test_completeness import NO_WAIT
 from tests.sync.test_extract import DAYS
 

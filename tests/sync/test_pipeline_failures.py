@@ -12,7 +12,7 @@ from claude_compliance.lake.interval import Interval
 from claude_compliance.scan.step import ScanResult
 from claude_compliance.settings import Settings
 from compliance_simulator import Simulator
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
 from tests.sync.test_extract import DAYS
 
 

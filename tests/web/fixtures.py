@@ -1,6 +1,6 @@
-"""A warehouse and lake built once per test session by the real pipeline (keys add + run
-against the simulator), plus one crafted chat whose text and name carry markup, so the web
-tests can prove that user content renders inert and sensitive values stay masked.
+"""A copy of the session's published warehouse and lake (`tests.fixtures.warehouse`: keys
+add + run against the simulator), plus one crafted chat whose text and name carry markup, so
+the web tests can prove that user content renders inert and sensitive values stay masked.
 
 Each test gets its own state DB (accounts, sessions, triage, audit) over the shared lake and
 warehouse, and a logged-in client per role.
@@ -19,11 +19,11 @@ from typing import Any
 
 import duckdb
 import pytest
-from cryptography.fernet import Fernet
 
 from claude_compliance.settings import Settings
 from claude_compliance.state.schema import users_table
-from tests.conftest import ANCHOR
+from tests.fixtures.simulator import ANCHOR
+from tests.fixtures.warehouse import OUR_VARIABLES, Published, copy_home
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "analyst", "admin")
@@ -48,45 +48,25 @@ class Built:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def build(home: Path) -> Built:
-    from claude_compliance.keys import service
-    from claude_compliance.pipeline import run_range
-    from compliance_simulator import SimConfig, Simulator
-
-    env = {
-        "CLAUDE_COMPLIANCE_HOME": str(home),
-        "CLAUDE_COMPLIANCE_MASTER_KEY": Fernet.generate_key().decode(),
-        "CLAUDE_COMPLIANCE_FINGERPRINT_KEY": "web-fingerprint-secret-" + "y" * 16,
-    }
+def build(published: Published, home: Path) -> Built:
+    """A copy of the session's published home, plus the crafted chat."""
+    copy_home(published, home)
+    env = {"CLAUDE_COMPLIANCE_HOME": str(home), **published.env}
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
             mp.setenv(name, value)
-        for name in (
-            "CLAUDE_COMPLIANCE_STATE_DB",
-            "CLAUDE_COMPLIANCE_API_URL",
-            "CLAUDE_COMPLIANCE_RULES",
-        ):
+        for name in OUR_VARIABLES:
             mp.delenv(name, raising=False)
         settings = Settings.load()
-        sim = Simulator(SimConfig(seed=11, users=12, days=3, anchor=ANCHOR))
-        key_id = service.register(
-            settings, sim.keys.compliance, name="Acme", actor="fixture", transport=sim.transport()
-        ).record.key_id
-        run_range(
-            settings,
-            ANCHOR - timedelta(days=3),
-            ANCHOR,
-            key_ids=[key_id],
-            transport=sim.transport(),
-        )
+        sim = published.sim
         card = next(e.value for e in sim.truth() if e.category == "credit_card")
-        xss_id = _craft_xss_chat(settings, key_id, card)
+        xss_id = _craft_xss_chat(settings, published.key_id, card)
         with duckdb.connect(str(settings.published_db_path), read_only=True) as con:
             counts = {
                 t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
                 for t in ("findings", "scanned_inputs", "activities", "users", "chats")
             }
-    return Built(home, env, settings, key_id, sim, card, xss_id, counts)
+    return Built(home, env, settings, published.key_id, sim, card, xss_id, counts)
 
 
 def _craft_xss_chat(settings: Settings, key_id: str, card: str) -> str:
@@ -242,8 +222,8 @@ def _cheap_hash() -> str:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(tmp_path_factory.mktemp("web") / "home")
+def built(published: Published, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(published, tmp_path_factory.mktemp("web") / "home")
 
 
 @pytest.fixture

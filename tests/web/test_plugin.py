@@ -6,48 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.dags.airflow_harness import REPO, airflow_env
+from tests.fixtures.airflow import REPO, airflow_env
+from tests.fixtures.scripts import SCRIPTS
 
 pytestmark = pytest.mark.slow
-
-SCRIPT = textwrap.dedent(
-    """
-    import json, re, sys
-    import compliance_ui  # what Airflow's loader imports first: it must stay light
-    heavy = [m for m in ("fastapi", "claude_compliance.web.app", "duckdb") if m in sys.modules]
-    from fastapi import FastAPI
-    from fastapi.routing import APIRoute
-    from fastapi.testclient import TestClient
-    from airflow import plugins_manager
-    from airflow.api_fastapi.app import init_plugins
-
-    apps, _ = plugins_manager.get_fastapi_plugins()
-    views, _ = plugins_manager._get_ui_plugins()
-    host = FastAPI()
-    init_plugins(host)
-    client = TestClient(host, follow_redirects=False)
-    login = client.get("/compliance/login")
-    from claude_compliance.web.app import create_app
-    results = []
-    for route in create_app().routes:
-        if not isinstance(route, APIRoute):
-            continue
-        path = re.sub(r"\\{\\w+\\}", "x", route.path)
-        for method in sorted(route.methods):
-            r = client.request(method, "/compliance" + path)
-            results.append([method, path, r.status_code, r.headers.get("location", "")])
-    print("RESULT " + json.dumps({
-        "heavy": heavy, "prefixes": [a["url_prefix"] for a in apps],
-        "views": views,
-        "login": login.status_code, "login_action": 'action="/compliance/login"' in login.text,
-        "routes": results}))
-    """
-)
 
 
 def test_airflow_mounts_the_dashboard_and_it_refuses_anonymous_requests(tmp_path: Path) -> None:
@@ -55,7 +21,7 @@ def test_airflow_mounts_the_dashboard_and_it_refuses_anonymous_requests(tmp_path
     env = airflow_env(tmp_path / "airflow", {"CLAUDE_COMPLIANCE_HOME": str(home)})
     env["PYTHONPATH"] = str(REPO / "plugins")
     proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, str(SCRIPTS / "airflow_plugin_probe.py")],
         env=env,
         capture_output=True,
         text=True,
