@@ -222,15 +222,16 @@ def apply_policies(
     """Request the removals the enabled policies call for; returns what each did."""
     from claude_compliance.reports.findings import load_findings
     from claude_compliance.reports.marts import open_marts
-    from claude_compliance.reports.triage import TriageStatus, refs_of, state_of, triage_view
+    from claude_compliance.reports.triage import StateTriage, TriageStatus, refs_of, state_of
 
     active = [p for p in (load_from_env() if policies is None else policies) if p.is_enabled]
     if not active:
         return []
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    store = RemediationStore(runtime.state_engine(settings))
+    engine = runtime.state_engine(settings)
+    store = RemediationStore(engine)
     covered = {fid for r in store.all() for fid in r.finding_ids}
-    view = triage_view(settings)
+    view = StateTriage(engine)
     runs = []
     for policy in active:
         # sources the API cannot delete are never matched, so they do not count every run
