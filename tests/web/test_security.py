@@ -26,6 +26,7 @@ SAMPLE = {
     "suppression_id": "1",
     "username": "viewer",
     "request_id": "rem_000000000000",
+    "decision": "approve",  # /remediation/{request_id}/{decision}: approve or reject
 }
 
 
