@@ -82,12 +82,22 @@ def start(
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_default_stop_signals,  # two signal() calls in the child, before exec
         )
     if stdin_text is not None and proc.stdin is not None:
         proc.stdin.write(stdin_text.encode())
         proc.stdin.close()
     pid_path.write_text(f"{proc.pid}\n")
     return Started(name=name, pgid=proc.pid, log_path=log_path)
+
+
+def _default_stop_signals() -> None:
+    """In the child, before exec: SIGINT and SIGQUIT back to their defaults. A shell that ran
+    us in the background (`make up &`, a CI script) leaves both ignored, an ignored signal
+    stays ignored across exec, and bash cannot even trap it: `airflow standalone` would never
+    hear the SIGINT that stops it in order, and `stop_all` would wait half the grace."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def group_members(pgid: int) -> list[int]:

@@ -83,13 +83,24 @@ wait
 """
 
 
+@pytest.mark.parametrize("launched_in_background", [False, True])
 def test_a_leader_signal_lets_the_supervisor_stop_its_children_and_ends_what_it_leaves(
-    tmp_path: Path,
+    tmp_path: Path, launched_in_background: bool
 ) -> None:
+    """Also when we were started in the background (SIGINT ignored, as a shell's `cmd &`
+    leaves it): the servers must still hear the SIGINT that stops them in order."""
     run_dir, log_dir = tmp_path / "run", tmp_path / "logs"
     env = {"PATH": os.environ["PATH"]}
-    supervisor = processes.start("supervisor", ["bash", "-c", SUPERVISOR], env, run_dir, log_dir)
-    deserter = processes.start("deserter", ["bash", "-c", DESERTER], env, run_dir, log_dir)
+    previous = signal.signal(
+        signal.SIGINT, signal.SIG_IGN if launched_in_background else signal.getsignal(signal.SIGINT)
+    )
+    try:
+        supervisor = processes.start(
+            "supervisor", ["bash", "-c", SUPERVISOR], env, run_dir, log_dir
+        )
+        deserter = processes.start("deserter", ["bash", "-c", DESERTER], env, run_dir, log_dir)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     for started in (supervisor, deserter):
         wait_for_log(started.log_path, "started")
         processes.wait_until(
