@@ -35,8 +35,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from claude_compliance import runtime
 from claude_compliance.remediation.store import Remediation, RemediationStore, Status
-from claude_compliance.reports.config import _url as url_setting  # the one URL validator
-from claude_compliance.reports.config import email_from
+from claude_compliance.reports.config import email_from, url_setting
 from claude_compliance.reports.errors import DeliveryError, ReportError
 from claude_compliance.reports.findings import FindingRow, safe_preview
 from claude_compliance.reports.webhook import Poster, RetryPolicy

@@ -73,7 +73,7 @@ class AlertConfig:
         env = os.environ if environ is None else environ
         return cls(
             min_severity=_severity(env, "CLAUDE_COMPLIANCE_ALERT_MIN_SEVERITY", Severity.CRITICAL),
-            webhook_url=_url(env, "CLAUDE_COMPLIANCE_ALERT_WEBHOOK_URL"),
+            webhook_url=url_setting(env, "CLAUDE_COMPLIANCE_ALERT_WEBHOOK_URL"),
             email_to=_addresses(env, "CLAUDE_COMPLIANCE_ALERT_EMAIL_TO"),
             smtp_conn_id=env.get("CLAUDE_COMPLIANCE_SMTP_CONN_ID") or DEFAULT_SMTP_CONN_ID,
             dashboard_url=dashboard_url(env),
@@ -95,7 +95,7 @@ class SiemConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SiemConfig:
         env = os.environ if environ is None else environ
-        url = _url(env, "CLAUDE_COMPLIANCE_SIEM_URL")
+        url = url_setting(env, "CLAUDE_COMPLIANCE_SIEM_URL")
         raw_kind = (env.get("CLAUDE_COMPLIANCE_SIEM_KIND") or "").strip().lower()
         kind: SiemKind | None = None
         if raw_kind:
@@ -125,7 +125,7 @@ class SiemConfig:
 
 
 def dashboard_url(env: Mapping[str, str]) -> str:
-    return _url(env, "CLAUDE_COMPLIANCE_DASHBOARD_URL") or DEFAULT_DASHBOARD_URL
+    return url_setting(env, "CLAUDE_COMPLIANCE_DASHBOARD_URL") or DEFAULT_DASHBOARD_URL
 
 
 def finding_link(base_url: str, finding_id: str) -> str:
@@ -141,7 +141,7 @@ def redact_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}/…"
 
 
-def _url(env: Mapping[str, str], name: str) -> str | None:
+def url_setting(env: Mapping[str, str], name: str) -> str | None:
     raw = (env.get(name) or "").strip()
     if not raw:
         return None
