@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -148,7 +149,10 @@ class ComplianceApp:
         self.requests: list[RequestRecord] = []
         self.is_enabled = True
         """False emulates a tenant whose Compliance API is turned off (400 everywhere)."""
-        self._ids = IdFactory(f"requests:{seed}")
+        # Request ids (and the audit activities of requests) are unique per simulator
+        # instance, as the real API's are: data is reproducible from the seed, but a restarted
+        # simulator serving the same home must not repeat the request ids it served before.
+        self._ids = IdFactory(f"requests:{seed}:{secrets.token_hex(8)}")
         self._lock = threading.Lock()
 
     # --- WSGI entry -----------------------------------------------------------------------------

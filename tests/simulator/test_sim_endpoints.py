@@ -11,6 +11,7 @@ import httpx
 
 from compliance_simulator import Simulator
 from compliance_simulator.data import UNKNOWN_FIELD
+from tests.simulator.conftest import SMALL, make_client
 
 BASE = "/v1/compliance"
 CHAT_FIELDS = {
@@ -260,3 +261,17 @@ def test_project_filters(sim: Simulator, client: httpx.Client) -> None:
         BASE + "/apps/projects", params={"updated_at.gte": latest.isoformat()}
     ).json()["data"]
     assert [p["id"] for p in recent] == [p.id for p in sim.data.projects if p.updated_at == latest]
+
+
+def test_a_restarted_simulator_serves_the_same_data_under_new_request_ids() -> None:
+    """Data is reproducible from the seed; request ids are not: a restarted simulator serving
+    the same home must not repeat the ids of its earlier requests (the lake keeps them as the
+    pipeline's own requests, unique by id, and the audit feed's activity ids derive from
+    them)."""
+    responses = []
+    for _ in range(2):
+        restarted = Simulator(SMALL)
+        with make_client(restarted, restarted.keys.compliance) as api:
+            responses += [api.get("/v1/compliance/organizations") for _ in range(2)]
+    assert len({r.headers["request-id"] for r in responses}) == 4
+    assert len({r.content for r in responses}) == 1
