@@ -13,9 +13,8 @@ the partitions the run wrote), and publish.
 
 Target: dbt at 365 days <= 1.5x dbt at 30 days.
 
-The lake check's column includes the remediations export the build reads. After the table
-the script lists the slowest dbt nodes of the incremental run (dbt's run_results.json) at 30
-and at the longest history: what still grows.
+After the table the script lists the slowest dbt nodes of the incremental run (dbt's
+run_results.json) at 30 and at the longest history: what still grows.
 
 Measured 2026-12-05, 1,000 users (one day: 3,582 chat messages, 6,578 session messages, 5,859
 scanned inputs, 295 findings), on the 2-core machine shared with five other agents, so the
@@ -155,7 +154,6 @@ def main() -> None:
         )
         from claude_compliance import pipeline, runtime
         from claude_compliance.lake.interval import daily_intervals
-        from claude_compliance.remediation.export import export_remediations
         from claude_compliance.settings import Settings
         from claude_compliance.warehouse.builder import build_warehouse
         from claude_compliance.warehouse.partitions import forget_build
@@ -205,7 +203,6 @@ def main() -> None:
             written = max(written, days - 1)
             forget_build(settings)
             with pipeline.home_writer(settings, "benchmark"):
-                export_remediations(settings)  # the remediations mart's source
                 full = timed(build_warehouse, settings)
             publish(settings)
             figures = {
@@ -216,7 +213,6 @@ def main() -> None:
             }
             with pipeline.home_writer(settings, "benchmark"):
                 figures["check"] = timed(pipeline.repair_lake, settings)
-                figures["check"] += timed(export_remediations, settings)
                 figures["dbt"] = timed(build_warehouse, settings)
                 slowest[days] = slowest_nodes(settings)
                 figures["publish"] = timed(publish, settings)
