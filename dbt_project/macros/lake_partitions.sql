@@ -153,10 +153,13 @@
     rewritten by every incremental build of the model. Downstream models keyed by another
     column (a session's messages, an input's findings, a chat's masked name) read it to find
     what lost a row in this build; the lost rows are otherwise gone. Written before
-    downstream models run, so a whole `dbt build` never reads an older build's list. -#}
+    downstream models run, so a whole `dbt build` never reads an older build's list. The rows
+    are found by `rowid` first: the condition then reads only its own columns, where a
+    `select *` under it would read every column of every row (3-4x slower at a year). -#}
 {% macro record_removed(target, condition) %}
     create or replace table {{ removed_relation(target) }} as
-    select * from {{ target }} where {{ condition }};
+    select * from {{ target }}
+    where rowid in (select rowid from {{ target }} where {{ condition }});
 {% endmacro %}
 
 {#- The `__removed` table of a model built with replace_latest or replace_keys. -#}
