@@ -38,6 +38,11 @@
     select {{ id_column }} from {{ removed_relation(upstream) }}
 {% endmacro %}
 
+{#- scanned_inputs: the inputs whose latest scan was rewritten or dropped. -#}
+{% macro scanned_inputs_changed() %}
+    {{- rewritten_ids('input_id', ref('int_scanned_inputs_latest')) -}}
+{% endmacro %}
+
 {#- chats: rewritten chats, and chats whose masked name was rewritten or dropped. -#}
 {% macro chats_changed() %}
     select source_id from {{ ref('int_masked_names_latest') }}
@@ -128,20 +133,34 @@
 
 {#- findings_changes: every input when the versions compared changed since the last build,
     else the inputs with a scan read from, or dropped from, a changed partition (the staging
-    model keeps those, record_removed). An input is its (key, source, source_id). -#}
+    model keeps those, record_removed). An input is its (key, source, source_id). Whether the
+    versions changed is asked once, when the model runs: as a condition inside the query it
+    kept DuckDB from skipping the unchanged days' rows (a scan of every input at a year). -#}
 {% macro findings_changes_changed() %}
     {%- set scans = ref('stg_dlp__scanned_inputs') -%}
     select key_id, source, source_id from {{ scans }}
-    where {{ lake_partitions_filter('lake_key', 'lake_dt') }}
-        or not exists (
-            select 1
-            from ({{ findings_changes_compared() }}) as now
-            inner join {{ findings_changes_versions_relation() }} as before
-                on
-                    now.to_ruleset_version is not distinct from before.to_ruleset_version
-                    and now.from_ruleset_version
-                    is not distinct from before.from_ruleset_version
-        )
+    where
+        {{ "true" if findings_changes_versions_changed()
+            else lake_partitions_filter('lake_key', 'lake_dt') }}
     union
     select key_id, source, source_id from {{ removed_relation(scans) }}
+{% endmacro %}
+
+{#- Whether the two versions findings_changes compares differ from those of its last build
+    (recorded by its post-hook); true before there is a record. -#}
+{% macro findings_changes_versions_changed() %}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set recorded = findings_changes_versions_relation() -%}
+    {%- if adapter.get_relation(recorded.database, recorded.schema, recorded.identifier) is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set same = run_query(
+        "select count(*) from (" ~ findings_changes_compared() ~ ") as now "
+        ~ "inner join " ~ recorded ~ " as before "
+        ~ "on now.to_ruleset_version is not distinct from before.to_ruleset_version "
+        ~ "and now.from_ruleset_version is not distinct from before.from_ruleset_version"
+    ).columns[0].values()[0] -%}
+    {{ return(same == 0) }}
 {% endmacro %}

@@ -1,13 +1,11 @@
--- Incremental: copies the inputs whose latest scan this build rewrote; the post-hook drops
--- the inputs that no longer have a scan at all.
+-- Incremental: copies the inputs whose latest scan this build rewrote, and drops those whose
+-- scans are all gone (keys from macros/changed_keys.sql).
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='replace_keys',
     unique_key='input_id',
-    post_hook=[
-        "{% if is_incremental() %}delete from {{ this }} where input_id not in "
-        ~ "(select input_id from {{ ref('int_scanned_inputs_latest') }}){% endif %}",
-    ],
+    changed_keys='scanned_inputs_changed',
+    meta={'build_rows': 'keys_of:int_scanned_inputs_latest'},
 ) }}
 
 with
