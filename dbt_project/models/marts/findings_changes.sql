@@ -22,7 +22,13 @@ scans as (
     select *
     from {{ ref('stg_dlp__scanned_inputs') }}
     {% if is_incremental() -%}
-        where (key_id, source, source_id) in ({{ findings_changes_changed() }})
+        -- by rowid: the key test reads three columns, not every column of every scan
+        where rowid in (
+            select candidates.rowid from {{ ref('stg_dlp__scanned_inputs') }} as candidates
+            where
+                (candidates.key_id, candidates.source, candidates.source_id)
+                in ({{ findings_changes_changed() }})
+        )
     {%- endif %}
     qualify row_number() over (
         partition by input_id, ruleset_version order by scanned_at desc
