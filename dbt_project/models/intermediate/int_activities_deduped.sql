@@ -4,6 +4,7 @@
     materialized='incremental',
     incremental_strategy='replace_latest',
     unique_key='activity_id',
+    meta={'build_rows': 'this_invocation'},
 ) }}
 
 with

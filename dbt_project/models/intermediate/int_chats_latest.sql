@@ -5,6 +5,7 @@
     materialized='incremental',
     incremental_strategy='replace_latest',
     unique_key='chat_id',
+    meta={'build_rows': 'this_invocation'},
 ) }}
 
 with

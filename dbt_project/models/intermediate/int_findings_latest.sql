@@ -6,6 +6,7 @@
     incremental_strategy='replace_keys',
     unique_key='input_id',
     changed_keys='findings_changed_inputs',
+    meta={'build_rows': 'this_invocation'},
 ) }}
 
 with
