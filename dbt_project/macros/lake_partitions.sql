@@ -77,9 +77,8 @@
     {%- set condition = "true" if partitions is none
         else lake_partitions_filter('lake_key', 'lake_dt') -%}
     {%- if config.get("record_removed", false) %}
-        {{ record_removed(target, condition) }}
-    {%- endif %}
-    {%- if partitions is none %}
+        {{ remove_rows(target, condition) }}
+    {%- elif partitions is none %}
     delete from {{ target }};
     {%- elif partitions | length > 0 %}
     delete from {{ target }}
@@ -106,7 +105,7 @@
     every changed id (`changed_ids`) from all partitions; the target drops those ids and
     any row from a changed partition (an id whose rows are all gone has no new row), then
     takes the new rows. Without a partition list, everything is replaced. The rows dropped
-    are kept in `<target>__removed` (record_removed). -#}
+    are kept in `<target>__removed` (remove_rows). -#}
 {% macro get_incremental_replace_latest_sql(arg_dict) %}
     {%- set target = arg_dict["target_relation"] -%}
     {%- set temp = arg_dict["temp_relation"] -%}
@@ -114,13 +113,11 @@
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     {%- set partitions = lake_partitions() -%}
     {%- if partitions is none %}
-    {{ record_removed(target, "true") }}
-    delete from {{ target }};
+    {{ remove_rows(target, "true") }}
     {%- else %}
         {%- set condition = id_column ~ " in (select " ~ id_column ~ " from " ~ temp ~ ") or ("
             ~ lake_partitions_filter('lake_key', 'lake_dt') ~ ")" %}
-        {{ record_removed(target, condition) }}
-        delete from {{ target }} where {{ condition }};
+        {{ remove_rows(target, condition) }}
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ temp }}
@@ -132,7 +129,7 @@
     rows of those keys only. The target drops every row of those keys (a key whose rows are
     all gone has none to insert), then takes the new rows. The macro is evaluated here
     before the delete, so it may read the target's current rows. Without a partition list,
-    everything is replaced. The rows dropped are kept in `<target>__removed` (record_removed). -#}
+    everything is replaced. The rows dropped are kept in `<target>__removed` (remove_rows). -#}
 {% macro get_incremental_replace_keys_sql(arg_dict) %}
     {%- set target = arg_dict["target_relation"] -%}
     {%- set temp = arg_dict["temp_relation"] -%}
@@ -142,24 +139,30 @@
     {%- set changed_keys = context[config.require("changed_keys")] -%}
     {%- set condition = "true" if lake_partitions() is none
         else key_sql ~ " in (" ~ changed_keys() ~ ")" %}
-    {{ record_removed(target, condition) }}
-    delete from {{ target }} where {{ condition }};
+    {{ remove_rows(target, condition) }}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ temp }}
 {% endmacro %}
 
-{#- Before an incremental strategy deletes: the target's rows it drops (`condition`; some come
-    back rewritten, marked with the invocation id), in the table `<target>__removed`,
-    rewritten by every incremental build of the model. Downstream models keyed by another
+{#- How an incremental strategy drops rows: it deletes the target's rows matching `condition`
+    and keeps them (some come back rewritten, marked with the invocation id) in the table
+    `<target>__removed`, rewritten by every incremental build of the model. Downstream models keyed by another
     column (a session's messages, an input's findings, a chat's masked name) read it to find
     what lost a row in this build; the lost rows are otherwise gone. Written before
     downstream models run, so a whole `dbt build` never reads an older build's list. The rows
     are found by `rowid` first: the condition then reads only its own columns, where a
-    `select *` under it would read every column of every row (3-4x slower at a year). -#}
-{% macro record_removed(target, condition) %}
+    `select *` under it would read every column of every row (3-4x slower at a year), and the
+    delete reuses them instead of evaluating the condition again. Row ids are stable inside
+    the materialization's transaction. -#}
+{% macro remove_rows(target, condition) %}
+    create or replace temporary table {{ target.identifier }}__removed_rowids as
+    select rowid as removed_rowid from {{ target }} where {{ condition }};
     create or replace table {{ removed_relation(target) }} as
     select * from {{ target }}
-    where rowid in (select rowid from {{ target }} where {{ condition }});
+    where rowid in (select removed_rowid from {{ target.identifier }}__removed_rowids);
+    delete from {{ target }}
+    where rowid in (select removed_rowid from {{ target.identifier }}__removed_rowids);
+    drop table {{ target.identifier }}__removed_rowids;
 {% endmacro %}
 
 {#- The `__removed` table of a model built with replace_latest or replace_keys. -#}
