@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -12,15 +13,12 @@ import pytest
 from deploy import processes
 from tests.deploy.support import live_processes_of_launch
 
-# A server that forks a child in its group, a child that leaves the group (setsid), and
-# ignores SIGTERM itself: the three ways a process can outlive a naive `kill <pid>`.
-STUBBORN = """
-trap '' TERM
-sleep 300 &
-setsid sleep 301 &
-echo started
-wait
-"""
+SCRIPTS = Path(__file__).parents[1] / "fixtures" / "scripts"
+
+
+def script(name: str) -> list[str]:
+    """The command of one of the fake servers in tests/fixtures/scripts/."""
+    return ["bash", str(SCRIPTS / name)]
 
 
 def wait_for_log(path: Path, text: str, timeout_s: float = 10.0) -> None:
@@ -35,7 +33,7 @@ def wait_for_log(path: Path, text: str, timeout_s: float = 10.0) -> None:
 def test_stop_all_ends_the_group_and_the_strays(tmp_path: Path) -> None:
     run_dir, log_dir = tmp_path / "run", tmp_path / "logs"
     env = {"PATH": os.environ["PATH"]}
-    started = processes.start("stubborn", ["bash", "-c", STUBBORN], env, run_dir, log_dir)
+    started = processes.start("stubborn", script("stubborn_server.sh"), env, run_dir, log_dir)
     polite = processes.start("polite", ["sleep", "300"], env, run_dir, log_dir)
     wait_for_log(started.log_path, "started")
     launch = processes.launch_id(run_dir)
@@ -57,30 +55,13 @@ def test_stop_all_ends_the_group_and_the_strays(tmp_path: Path) -> None:
     assert "polite: stopped" in report
     killed = [line for line in report if line.startswith("stubborn: ")]
     assert killed and killed[0].startswith("stubborn: killed 2 process(es) after 1s: "), report
-    assert "bash -c" in killed[0] and "sleep 300" in killed[0], "the report names the processes"
+    # the report names the processes
+    assert "stubborn_server.sh" in killed[0] and "sleep 300" in killed[0], killed
     assert "strays outside the groups: ended 1" in report
     assert live_processes_of_launch(launch) == []
     assert processes.group_members(started.pgid) == []
     assert list(run_dir.glob("*.pid")) == []
     assert processes.stop_all(run_dir) == []
-
-
-# A supervisor that stops its child itself on SIGINT and says so; the child, started in the
-# background by a non-interactive shell, ignores SIGINT, so only the supervisor can stop it.
-SUPERVISOR = """
-sleep 300 &
-child=$!
-trap 'echo draining; kill -TERM $child; wait $child; echo drained; exit 0' INT
-echo started
-wait
-"""
-# A supervisor that leaves on SIGINT without its child.
-DESERTER = """
-sleep 302 &
-trap 'echo leaving; exit 0' INT
-echo started
-wait
-"""
 
 
 @pytest.mark.parametrize("launched_in_background", [False, True])
@@ -96,9 +77,11 @@ def test_a_leader_signal_lets_the_supervisor_stop_its_children_and_ends_what_it_
     )
     try:
         supervisor = processes.start(
-            "supervisor", ["bash", "-c", SUPERVISOR], env, run_dir, log_dir
+            "supervisor", script("draining_supervisor.sh"), env, run_dir, log_dir
         )
-        deserter = processes.start("deserter", ["bash", "-c", DESERTER], env, run_dir, log_dir)
+        deserter = processes.start(
+            "deserter", script("deserting_supervisor.sh"), env, run_dir, log_dir
+        )
     finally:
         signal.signal(signal.SIGINT, previous)
     for started in (supervisor, deserter):
@@ -132,9 +115,18 @@ def test_wait_until_is_bounded_and_notices_a_dead_server(tmp_path: Path) -> None
     run_dir, log_dir = tmp_path / "run", tmp_path / "logs"
     env = {"PATH": os.environ["PATH"]}
     processes.start("up", ["sleep", "300"], env, run_dir, log_dir)
-    processes.start("api", ["bash", "-c", "exit 3"], env, run_dir, log_dir)
+    processes.start("api", ["false"], env, run_dir, log_dir)
     began = time.monotonic()
     with pytest.raises(processes.LaunchError, match=r"^api exited while waiting for health$"):
         processes.wait_until(lambda: False, timeout_s=300, what="health", servers=run_dir)
     assert time.monotonic() - began < 60, "gave up when the server exited, not at the timeout"
     assert processes.stop_all(run_dir, grace_s=5.0) == ["api: stopped", "up: stopped"]
+
+
+def test_the_fake_servers_parse() -> None:
+    """The shell scripts of these tests are files (not strings), and `bash -n` accepts them."""
+    scripts = sorted(SCRIPTS.glob("*.sh"))
+    assert len(scripts) == 3
+    for path in scripts:
+        checked = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
+        assert checked.returncode == 0, (path.name, checked.stderr)
