@@ -18,6 +18,9 @@ from scanners import engine as engine_module
 from scanners.detectors import BUILTIN_DETECTORS, Detector, Pattern
 from scanners.prefilter import relax
 
+# CPU-bound and independent: xdist spreads them over every worker (tests/fixtures/grouping.py)
+pytestmark = pytest.mark.spread
+
 CARD = "4111 1111 1111 1111"
 ANTHROPIC_KEY = (
     "sk-ant-api03-q8ZrT1vYh3Kw9XbN2mLp5sDfGj7HcV4aUe6RiOo0tyQWBn1Mz8xE"

@@ -19,6 +19,9 @@ import pytest
 
 from scanners import Category, Engine
 
+# CPU-bound and independent: xdist spreads them over every worker (tests/fixtures/grouping.py)
+pytestmark = pytest.mark.spread
+
 CORPUS = Path(__file__).parents[2] / "benchmarks" / "corpus" / "password_cases.jsonl"
 
 FORMS = {

@@ -20,6 +20,9 @@ import pytest
 
 from scanners import Engine, load_engine
 
+# CPU-bound and independent: xdist spreads them over every worker (tests/fixtures/grouping.py)
+pytestmark = pytest.mark.spread
+
 
 def _benchmark() -> ModuleType:
     path = Path(__file__).parents[2] / "benchmarks" / "adversarial_scan.py"
