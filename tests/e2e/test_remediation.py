@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import httpx
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 from claude_compliance import runtime
 from claude_compliance.keys import service as keys
@@ -25,6 +28,7 @@ from claude_compliance.state.triage import FindingRef, TriageStatus, TriageStore
 from claude_compliance.state.users import UserStore
 from compliance_simulator import SimConfig, Simulator
 from tests.fixtures.simulator import ANCHOR
+from tests.fixtures.warehouse import OUR_VARIABLES
 from tests.sync.test_completeness import Clock
 
 pytestmark = pytest.mark.slow
@@ -41,25 +45,69 @@ class World:
     reader: str
 
 
-@pytest.fixture
-def world(settings: Settings) -> World:
+def _simulator() -> Simulator:
+    """The organization, at noon of the last synced day (a fresh one per test: deletions
+    mutate it; its data is the same from the seed)."""
     last_day = datetime.combine(ANCHOR - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    clock = Clock(last_day + timedelta(hours=12))
-    sim = Simulator(SimConfig(seed=11, users=4, days=3, anchor=ANCHOR), clock=clock)
-    transport = sim.transport()
-    deleter = keys.register(
-        settings, sim.keys.remediation, name="Remediation", actor="t", transport=transport
-    ).record.key_id
-    # a read-only key, registered for the refusal below and never synced
-    reader = keys.register(
-        settings, sim.keys.compliance, name="Reader", actor="t", transport=transport
-    ).record.key_id
-    users = UserStore(runtime.state_engine(settings))
-    users.add("ann", "ann-password-123456", "analyst", actor="t")
-    users.add("bob", "bob-password-123456", "admin", actor="t")
-    users.add("cat", "cat-password-123456", "admin", actor="t")
-    run_range(settings, START, ANCHOR, key_ids=[deleter], transport=transport)
-    return World(settings, sim, transport, deleter, reader)
+    return Simulator(
+        SimConfig(seed=11, users=4, days=3, anchor=ANCHOR),
+        clock=Clock(last_day + timedelta(hours=12)),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Synced:
+    home: Path
+    env: dict[str, str]
+    deleter: str
+    reader: str
+
+
+def _point_at(monkeypatch: pytest.MonkeyPatch, home: Path, env: dict[str, str]) -> Settings:
+    monkeypatch.setenv("CLAUDE_COMPLIANCE_HOME", str(home))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for name in OUR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
+    """One home with the two keys and three users, its three days synced, scanned, built and
+    published: built once per module, copied by each test (`world`)."""
+    home = tmp_path_factory.mktemp("remediation") / "home"
+    env = {
+        "CLAUDE_COMPLIANCE_MASTER_KEY": Fernet.generate_key().decode(),
+        "CLAUDE_COMPLIANCE_FINGERPRINT_KEY": "remediation-fingerprint-secret-" + "z" * 16,
+    }
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = _point_at(monkeypatch, home, env)
+        settings.ensure_dirs()
+        sim = _simulator()
+        transport = sim.transport()
+        deleter = keys.register(
+            settings, sim.keys.remediation, name="Remediation", actor="t", transport=transport
+        ).record.key_id
+        # a read-only key, registered for the refusal below and never synced
+        reader = keys.register(
+            settings, sim.keys.compliance, name="Reader", actor="t", transport=transport
+        ).record.key_id
+        users = UserStore(runtime.state_engine(settings))
+        users.add("ann", "ann-password-123456", "analyst", actor="t")
+        users.add("bob", "bob-password-123456", "admin", actor="t")
+        users.add("cat", "cat-password-123456", "admin", actor="t")
+        run_range(settings, START, ANCHOR, key_ids=[deleter], transport=transport)
+    return Synced(home, env, deleter, reader)
+
+
+@pytest.fixture
+def world(synced: Synced, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    home = tmp_path / "home"
+    shutil.copytree(synced.home, home, symlinks=True)
+    settings = _point_at(monkeypatch, home, synced.env)
+    sim = _simulator()
+    return World(settings, sim, sim.transport(), synced.deleter, synced.reader)
 
 
 def _findings(settings: Settings, sql: str, params: list[Any] | None = None) -> list[Any]:
