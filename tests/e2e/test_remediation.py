@@ -28,7 +28,7 @@ from claude_compliance.state.triage import FindingRef, TriageStatus, TriageStore
 from claude_compliance.state.users import UserStore
 from compliance_simulator import SimConfig, Simulator
 from tests.fixtures.simulator import ANCHOR
-from tests.fixtures.warehouse import OUR_VARIABLES
+from tests.fixtures.warehouse import use_home
 from tests.sync.test_completeness import Clock
 
 pytestmark = pytest.mark.slow
@@ -63,15 +63,6 @@ class Synced:
     reader: str
 
 
-def _point_at(monkeypatch: pytest.MonkeyPatch, home: Path, env: dict[str, str]) -> Settings:
-    monkeypatch.setenv("CLAUDE_COMPLIANCE_HOME", str(home))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    for name in OUR_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    return Settings.from_env()
-
-
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
     """One home with the two keys and three users, its three days synced, scanned, built and
@@ -82,8 +73,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
         "CLAUDE_COMPLIANCE_FINGERPRINT_KEY": "remediation-fingerprint-secret-" + "z" * 16,
     }
     with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = _point_at(monkeypatch, home, env)
-        settings.ensure_dirs()
+        settings = use_home(monkeypatch, home, env)
         sim = _simulator()
         transport = sim.transport()
         deleter = keys.register(
@@ -105,7 +95,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
 def world(synced: Synced, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     home = tmp_path / "home"
     shutil.copytree(synced.home, home, symlinks=True)
-    settings = _point_at(monkeypatch, home, synced.env)
+    settings = use_home(monkeypatch, home, synced.env)
     sim = _simulator()
     return World(settings, sim, sim.transport(), synced.deleter, synced.reader)
 

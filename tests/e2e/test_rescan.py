@@ -10,9 +10,8 @@ import duckdb
 import pytest
 
 from claude_compliance.pipeline import rescan_range
-from claude_compliance.settings import Settings
 from tests.fixtures.simulator import ANCHOR
-from tests.fixtures.warehouse import DAYS, OUR_VARIABLES, Published, copy_home
+from tests.fixtures.warehouse import DAYS, Published, copy_home, use_home
 
 pytestmark = pytest.mark.slow
 
@@ -41,12 +40,7 @@ def test_rescan_with_new_rules_reports_exactly_what_changed(
 ) -> None:
     # The session's published home (synced, scanned, built) copied: the rescan starts from it.
     home = copy_home(published, tmp_path / "home")
-    monkeypatch.setenv("CLAUDE_COMPLIANCE_HOME", str(home))
-    for name, value in published.env.items():
-        monkeypatch.setenv(name, value)
-    for name in OUR_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    settings = Settings.from_env()
+    settings = use_home(monkeypatch, home, published.env)
     start, end = ANCHOR - timedelta(days=DAYS), ANCHOR
     before = findings(settings.published_db_path)
     assert any(detector == "email" for detector, _ in before.values())

@@ -16,7 +16,7 @@ import pytest
 
 from claude_compliance.settings import Settings
 from tests.fixtures.simulator import ANCHOR
-from tests.fixtures.warehouse import DAYS, FINGERPRINT_SECRET, OUR_VARIABLES, Published
+from tests.fixtures.warehouse import DAYS, FINGERPRINT_SECRET, Published, use_home
 
 __all__ = ["DAYS", "FINGERPRINT_SECRET", "Built", "built", "leaked"]
 
@@ -41,12 +41,11 @@ def report_settings(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     )
     for path in built.home.glob("state.db*"):
         shutil.copyfile(path, home / path.name)
-    monkeypatch.setenv("CLAUDE_COMPLIANCE_HOME", str(home))
-    monkeypatch.setenv("CLAUDE_COMPLIANCE_MASTER_KEY", built.master_key)
-    monkeypatch.setenv("CLAUDE_COMPLIANCE_FINGERPRINT_KEY", FINGERPRINT_SECRET)
-    for name in OUR_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    return Settings.load()
+    secrets = {
+        "CLAUDE_COMPLIANCE_MASTER_KEY": built.master_key,
+        "CLAUDE_COMPLIANCE_FINGERPRINT_KEY": FINGERPRINT_SECRET,
+    }
+    return use_home(monkeypatch, home, secrets)
 
 
 def leaked(texts: Iterable[str], built: Built) -> list[str]:

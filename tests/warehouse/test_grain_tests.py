@@ -19,7 +19,7 @@ from claude_compliance.pipeline import scan
 from claude_compliance.settings import Settings
 from claude_compliance.warehouse.builder import DbtError, build_warehouse, run_dbt
 from tests.fixtures.simulator import ANCHOR
-from tests.fixtures.warehouse import DAYS, OUR_VARIABLES, Published, copy_home
+from tests.fixtures.warehouse import DAYS, Published, copy_home, use_home
 
 pytestmark = pytest.mark.slow
 
@@ -29,13 +29,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def settings(published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    home = copy_home(published, tmp_path / "home")
-    monkeypatch.setenv("CLAUDE_COMPLIANCE_HOME", str(home))
-    for name, value in published.env.items():
-        monkeypatch.setenv(name, value)
-    for name in OUR_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    return Settings.from_env()
+    return use_home(monkeypatch, copy_home(published, tmp_path / "home"), published.env)
 
 
 def duplicate_an_old_row(settings: Settings, table: str, day: str) -> str:

@@ -23,7 +23,7 @@ import pytest
 from claude_compliance.settings import Settings
 from claude_compliance.state.schema import users_table
 from tests.fixtures.simulator import ANCHOR
-from tests.fixtures.warehouse import OUR_VARIABLES, Published, copy_home
+from tests.fixtures.warehouse import Published, copy_home, use_home
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "analyst", "admin")
@@ -51,13 +51,8 @@ class Built:
 def build(published: Published, home: Path) -> Built:
     """A copy of the session's published home, plus the crafted chat."""
     copy_home(published, home)
-    env = {"CLAUDE_COMPLIANCE_HOME": str(home), **published.env}
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
-            mp.setenv(name, value)
-        for name in OUR_VARIABLES:
-            mp.delenv(name, raising=False)
-        settings = Settings.load()
+        settings = use_home(mp, home, published.env)
         sim = published.sim
         card = next(e.value for e in sim.truth() if e.category == "credit_card")
         xss_id = _craft_xss_chat(settings, published.key_id, card)
@@ -66,6 +61,7 @@ def build(published: Published, home: Path) -> Built:
                 t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
                 for t in ("findings", "scanned_inputs", "activities", "users", "chats")
             }
+    env = {"CLAUDE_COMPLIANCE_HOME": str(home), **published.env}
     return Built(home, env, settings, published.key_id, sim, card, xss_id, counts)
 
 
