@@ -13,7 +13,8 @@
       - `this_invocation`: the rows stamped with this build's `dbt_invocation_id`
         (intermediate "latest row" and per-key models);
       - `keys_of:<model>`: the rows whose key this build rewrote in `<model>` (a mart that
-        copies that model's rows one to one).
+        copies that model's rows one to one; a null key matches no upstream key, so its
+        not_null tests check every row, which costs one column).
     Other tests (relationships, accepted values, singular tests) keep the `where` config
     alone. -#}
 {% macro duckdb__get_where_subquery(relation) -%}
@@ -43,7 +44,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set kind = (tested.config.get('meta') or {}).get('build_rows') -%}
-    {%- if not kind -%}
+    {%- if not kind or (kind.startswith('keys_of:') and test.get('name') == 'not_null') -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set kwargs = test.get('kwargs') or {} -%}
@@ -52,10 +53,8 @@
         {%- set written = changed_partitions_filter('lake_key', 'lake_dt') -%}
     {%- elif kind == 'this_invocation' -%}
         {%- set written = "dbt_invocation_id = '" ~ invocation_id ~ "'" -%}
-    {%- elif kind.startswith('keys_of:') -%}
-        {%- set upstream = graph.nodes.values()
-            | selectattr('resource_type', 'equalto', 'model')
-            | selectattr('name', 'equalto', kind[8:]) | first -%}
+    {%- elif graph.nodes.get('model.' ~ project_name ~ '.' ~ kind[8:]) and kind[:8] == 'keys_of:' -%}
+        {%- set upstream = graph.nodes['model.' ~ project_name ~ '.' ~ kind[8:]] -%}
         {%- set upstream_relation = api.Relation.create(
             database=upstream.database, schema=upstream.schema, identifier=upstream.alias) -%}
         {%- set written = "(" ~ key ~ ") in (select " ~ key ~ " from " ~ upstream_relation
@@ -63,7 +62,7 @@
     {%- else -%}
         {{ exceptions.raise_compiler_error(
             "meta.build_rows of " ~ tested.name ~ ": expected lake_partitions, this_invocation "
-            ~ "or keys_of:<model>, got " ~ kind) }}
+            ~ "or keys_of:<a model of this project>, got " ~ kind) }}
     {%- endif -%}
     {%- if test.get('name') == 'not_null' -%}
         {{ return(written) }}
