@@ -1,5 +1,5 @@
 {#- Generated from claude_compliance.scan.sources: do not edit; regenerate with
-    python -m claude_compliance.scan.sources <dbt project dir> -#}
+    python -m claude_compliance.vocabulary <dbt project dir> -#}
 {% macro dlp_sources() %}
 {{ return([
   {

@@ -3,9 +3,11 @@
 `scanners.model` defines it once: `Severity` (name, rank, risk weight) and `Category`. This
 module renders it for the DuckDB queries of the dashboard, the reports and the CLI
 (`severity_rank_sql`, `max_severity_sql`) and for dbt through the generated macro
-`dbt_project/macros/severity.sql` (`write_dbt_macro`; a test keeps the committed file equal
-to this output, as `scan.sources` does for the source registry), so a new severity or weight
-reaches every query without a second list.
+`dbt_project/macros/severity.sql`, so a new severity or weight reaches every query without a
+second list. `write_dbt_macros` writes every generated dbt macro, this one and the source
+registry's (`scan.sources`); tests keep the committed files equal to their generators:
+
+    python -m claude_compliance.vocabulary dbt_project
 
 >>> SEVERITIES
 ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')
@@ -18,19 +20,21 @@ reaches every query without a second list.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from claude_compliance.scan import sources
 from scanners.model import FINDING_SEVERITIES, Category
 
 __all__ = [
     "CATEGORIES",
+    "GENERATED_MACROS",
     "RISK_WEIGHTS",
     "SEVERITIES",
     "dbt_macro",
     "max_severity_sql",
     "severity_rank_sql",
-    "write_dbt_macro",
+    "write_dbt_macros",
 ]
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in FINDING_SEVERITIES)
@@ -86,14 +90,26 @@ def dbt_macro() -> str:
     )
 
 
-def write_dbt_macro(project_dir: Path) -> Path:
-    path = project_dir / DBT_MACRO
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dbt_macro(), encoding="utf-8")
-    return path
+# Every generated macro of the dbt project (path under the project: its generator).
+GENERATED_MACROS: Mapping[Path, Callable[[], str]] = {
+    DBT_MACRO: dbt_macro,
+    sources.DBT_MACRO: sources.dbt_macro,
+}
+
+
+def write_dbt_macros(project_dir: Path) -> list[Path]:
+    """Write every generated macro into the dbt project at `project_dir`; returns their paths."""
+    written = []
+    for relative, generate in GENERATED_MACROS.items():
+        path = project_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(generate(), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 if __name__ == "__main__":
     import sys
 
-    print(write_dbt_macro(Path(sys.argv[1] if len(sys.argv) > 1 else "dbt_project")))
+    for written in write_dbt_macros(Path(sys.argv[1] if len(sys.argv) > 1 else "dbt_project")):
+        print(written)

@@ -220,7 +220,7 @@ def test_a_partition_written_before_a_column_existed_still_reads(tmp_path: Path)
 def test_the_dbt_macro_is_generated_from_the_registry() -> None:
     committed = Path(__file__).parents[2] / "dbt_project" / "macros" / "dlp_sources.sql"
     assert committed.read_text(encoding="utf-8") == dbt_macro(), (
-        "regenerate: python -m claude_compliance.scan.sources dbt_project"
+        "regenerate: python -m claude_compliance.vocabulary dbt_project"
     )
     assert source("session_message").table == "session_messages"
     assert [s.name for s in SOURCES if s.is_title] == ["chat_name", "project_name"]

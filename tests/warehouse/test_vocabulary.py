@@ -16,6 +16,7 @@ from claude_compliance.vocabulary import (
     dbt_macro,
     max_severity_sql,
     severity_rank_sql,
+    write_dbt_macros,
 )
 from scanners.model import Category, Severity
 
@@ -27,6 +28,16 @@ def test_the_dbt_macro_is_generated_from_the_vocabulary() -> None:
     assert committed.read_text(encoding="utf-8") == dbt_macro(), (
         "regenerate: python -m claude_compliance.vocabulary dbt_project"
     )
+
+
+def test_the_regenerate_command_writes_every_generated_macro_as_committed(
+    tmp_path: Path,
+) -> None:
+    written = write_dbt_macros(tmp_path)
+    assert {p.name for p in written} == {"severity.sql", "dlp_sources.sql"}
+    for path in written:
+        committed = PROJECT / path.relative_to(tmp_path)
+        assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
 
 
 def test_severities_are_ordered_by_rank_and_weighted_by_rank() -> None:

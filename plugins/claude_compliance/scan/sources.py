@@ -3,8 +3,9 @@ lake, and what the rest of the product calls it (ARCHITECTURE §1).
 
 Every reader of "source → lake table → text column" takes it from here: the scan step's
 input query (`scan.inputs`), the dashboard's raw-text lookups (`web.lake`), and dbt, through
-the generated macro `dbt_project/macros/dlp_sources.sql` (`write_dbt_macro`; a test keeps the
-committed file equal to this registry).
+the generated macro `dbt_project/macros/dlp_sources.sql` (written with the vocabulary's macros
+by `python -m claude_compliance.vocabulary`; a test keeps the committed file equal to this
+registry).
 
 >>> [s.name for s in SOURCES if s.is_title]
 ['chat_name', 'project_name']
@@ -123,21 +124,8 @@ def dbt_macro() -> str:
     body = json.dumps(entries, indent=2, ensure_ascii=False)
     return (
         "{#- Generated from claude_compliance.scan.sources: do not edit; regenerate with\n"
-        "    python -m claude_compliance.scan.sources <dbt project dir> -#}\n"
+        "    python -m claude_compliance.vocabulary <dbt project dir> -#}\n"
         "{% macro dlp_sources() %}\n"
         f"{{{{ return({body}) }}}}\n"
         "{% endmacro %}\n"
     )
-
-
-def write_dbt_macro(project_dir: Path) -> Path:
-    path = project_dir / DBT_MACRO
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dbt_macro(), encoding="utf-8")
-    return path
-
-
-if __name__ == "__main__":
-    import sys
-
-    print(write_dbt_macro(Path(sys.argv[1] if len(sys.argv) > 1 else "dbt_project")))
