@@ -292,7 +292,7 @@ class TriageStore:
                     key = (row.created_at, int(row.event_id))
                     held = latest.get(row.finding_id)
                     if held is None or key > held[:2]:
-                        latest[row.finding_id] = (*key, _event_decision(row))
+                        latest[row.finding_id] = (*key, _decision(row, decided_at="created_at"))
         return {finding_id: held[2] for finding_id, held in latest.items()}
 
     def history(self, finding_id: str) -> list[Decision]:
@@ -302,7 +302,7 @@ class TriageStore:
             .order_by(triage_events_table.c.event_id.desc())
         )
         with self._engine.connect() as conn:
-            return [_event_decision(row) for row in conn.execute(query)]
+            return [_decision(row, decided_at="created_at") for row in conn.execute(query)]
 
     # -- suppressions ---------------------------------------------------------------------
 
@@ -518,24 +518,14 @@ def _is_hex(value: str) -> bool:
     return len(value) <= 128 and all(c in "0123456789abcdef" for c in value.lower())
 
 
-def _decision(row: sa.Row[Any]) -> Decision:
+def _decision(row: sa.Row[Any], decided_at: str = "updated_at") -> Decision:
+    """A decision row; a `finding_triage_events` row names its time `created_at`."""
     return Decision(
         finding_id=row.finding_id,
         status=TriageStatus(row.status),
         note=row.note,
         actor=row.actor,
-        updated_at=row.updated_at,
-    )
-
-
-def _event_decision(row: sa.Row[Any]) -> Decision:
-    """A `finding_triage_events` row as the decision it recorded."""
-    return Decision(
-        finding_id=row.finding_id,
-        status=TriageStatus(row.status),
-        note=row.note,
-        actor=row.actor,
-        updated_at=row.created_at,
+        updated_at=getattr(row, decided_at),
     )
 
 
