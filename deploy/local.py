@@ -85,7 +85,11 @@ def airflow_env(
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             # Two cores: more parallel tasks only queue for the CPU (ARCHITECTURE §6).
             "AIRFLOW__CORE__PARALLELISM": "4",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{layout.airflow_home}/airflow.db",
+            # `timeout`: wait up to 30 s for the scheduler's writes, not 5 s, before "database
+            # is locked" (a CLI `backfill create` lost that race on the loaded 2-core machine).
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": (
+                f"sqlite:///{layout.airflow_home}/airflow.db?timeout=30"
+            ),
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(layout.airflow_home / "logs"),
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(port),
